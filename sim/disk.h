@@ -1,0 +1,74 @@
+// A node's durable storage, owned by the engine so that it survives crashes.
+//
+// A key-value store with an explicit sync. Reads see every write. A write is
+// durable only once a sync that follows it has completed (in simulated time);
+// a crash with `lose_unsynced` drops the writes that were not yet durable at
+// the crash instant, the way a power failure drops the page cache. This is
+// what makes "persist before send" a testable rule.
+//
+// Protocols use it through Context::disk(), which charges the write and sync
+// costs to the node's CPU:
+//   ctx.disk().Put("promised", Encode(ballot));
+//   ctx.disk().Sync();                 // the node is busy for sync_ns
+//   ctx.Send(proposer, Promise{...});  // leaves after the sync completed
+#ifndef DSIM_SIM_DISK_H_
+#define DSIM_SIM_DISK_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/time.h"
+
+namespace dsim {
+
+struct DiskOptions {
+  int64_t write_ns = 1 * kMicrosecond;   // CPU cost of one Put or Delete
+  int64_t sync_ns = 200 * kMicrosecond;  // CPU cost of one Sync (an fsync)
+};
+
+class Disk {
+ public:
+  using Map = std::map<std::string, std::string, std::less<>>;
+
+  const std::string* Get(std::string_view key) const {
+    auto it = current_.find(key);
+    return it == current_.end() ? nullptr : &it->second;
+  }
+  const Map& contents() const { return current_; }
+
+  void Put(std::string_view key, std::string_view value);
+  void Delete(std::string_view key);
+  // Every write so far becomes durable at `durable_at_ns`. Writes already
+  // durable by `now_ns` are folded into the durable image.
+  void Sync(int64_t now_ns, int64_t durable_at_ns);
+  // A crash at crash_ns: with lose_unsynced, writes not durable by then are
+  // gone; otherwise the OS had flushed them and they all survive.
+  void Crash(int64_t crash_ns, bool lose_unsynced);
+
+  uint64_t writes() const { return writes_; }
+  uint64_t syncs() const { return syncs_; }
+  uint64_t lost_writes() const { return lost_writes_; }
+
+ private:
+  struct Write {
+    std::string key;
+    std::optional<std::string> value;  // nullopt: a delete
+    int64_t durable_at_ns;
+  };
+  void Fold(int64_t upto_ns);
+
+  Map current_;
+  Map durable_;
+  std::vector<Write> pending_;
+  uint64_t writes_ = 0;
+  uint64_t syncs_ = 0;
+  uint64_t lost_writes_ = 0;
+};
+
+}  // namespace dsim
+
+#endif  // DSIM_SIM_DISK_H_

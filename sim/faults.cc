@@ -1,0 +1,268 @@
+#include "sim/faults.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "sim/simulator.h"
+#include "sim/time.h"
+
+namespace dsim {
+namespace {
+
+std::string Nodes(const std::vector<NodeId>& ids) {
+  return ids.empty() ? "[all]" : absl::StrCat("[", absl::StrJoin(ids, " "), "]");
+}
+
+std::string DescribeLink(const LinkChange& c) {
+  std::vector<std::string> parts;
+  if (c.latency) parts.push_back(absl::StrCat("latency ", c.latency->ToString()));
+  if (c.loss) parts.push_back(absl::StrFormat("loss %g", *c.loss));
+  if (c.duplicate) parts.push_back(absl::StrFormat("duplicate %g", *c.duplicate));
+  if (c.reorder) parts.push_back(absl::StrFormat("reorder %g", *c.reorder));
+  if (c.fifo) parts.push_back(*c.fifo ? "fifo" : "datagram");
+  return absl::StrJoin(parts, ", ");
+}
+
+}  // namespace
+
+const char* FaultKindName(Fault::Kind kind) {
+  switch (kind) {
+    case Fault::Kind::kCrash:
+      return "crash";
+    case Fault::Kind::kRestart:
+      return "restart";
+    case Fault::Kind::kPartition:
+      return "partition";
+    case Fault::Kind::kHeal:
+      return "heal";
+    case Fault::Kind::kIsolate:
+      return "isolate";
+    case Fault::Kind::kCut:
+      return "cut";
+    case Fault::Kind::kBridge:
+      return "bridge";
+    case Fault::Kind::kClockStep:
+      return "clock_step";
+    case Fault::Kind::kClockDrift:
+      return "clock_drift";
+    case Fault::Kind::kPause:
+      return "pause";
+    case Fault::Kind::kLink:
+      return "link";
+  }
+  return "?";
+}
+
+void ApplyFault(Simulator& sim, const Fault& f) {
+  Network& net = sim.network();
+  switch (f.kind) {
+    case Fault::Kind::kCrash:
+      sim.Crash(f.node, f.lose_unsynced);
+      return;
+    case Fault::Kind::kRestart:
+      sim.Restart(f.node);
+      return;
+    case Fault::Kind::kPartition: {
+      net.Partition(f.groups);
+      std::vector<std::string> gs;
+      for (const auto& g : f.groups) gs.push_back(Nodes(g));
+      sim.LogFault(absl::StrCat("partition ", absl::StrJoin(gs, " | ")));
+      return;
+    }
+    case Fault::Kind::kHeal:
+      net.Heal();
+      sim.LogFault("heal");
+      return;
+    case Fault::Kind::kIsolate:
+      net.Isolate(f.node);
+      sim.LogFault(absl::StrFormat("isolate n%d", f.node));
+      return;
+    case Fault::Kind::kCut:
+      net.Cut(f.from, f.to);
+      sim.LogFault(absl::StrFormat("cut %s -> %s", Nodes(f.from), Nodes(f.to)));
+      return;
+    case Fault::Kind::kBridge:
+      net.Bridge(f.groups[0], f.groups[1], f.node);
+      sim.LogFault(absl::StrFormat("bridge %s <n%d> %s", Nodes(f.groups[0]), f.node,
+                                   Nodes(f.groups[1])));
+      return;
+    case Fault::Kind::kClockStep:
+      sim.StepClock(f.node, f.amount_ns);
+      return;
+    case Fault::Kind::kClockDrift:
+      sim.SetClockDrift(f.node, f.drift_ppb);
+      return;
+    case Fault::Kind::kPause:
+      sim.Pause(f.node, f.amount_ns);
+      return;
+    case Fault::Kind::kLink:
+      net.ChangeLinks(f.from, f.to, f.link);
+      sim.LogFault(absl::StrFormat("link %s -> %s: %s", Nodes(f.from), Nodes(f.to),
+                                   DescribeLink(f.link)));
+      return;
+  }
+}
+
+void ScheduleFaults(Simulator& sim, const std::vector<Fault>& plan) {
+  for (const Fault& f : plan) {
+    sim.At(f.at_ns, [&sim, f] { ApplyFault(sim, f); });
+  }
+}
+
+// --- Nemesis -----------------------------------------------------------------
+
+Nemesis::Nemesis(const NemesisOptions& options, Simulator& sim, int64_t run_duration_ns)
+    : options_(options),
+      sim_(sim),
+      rng_(Rng::ForStream(sim.seed(), "nemesis")),
+      stop_ns_(options.stop_ns >= 0 ? options.stop_ns : run_duration_ns / 5 * 4) {
+  if (!options_.enabled) return;
+  if (options_.max_crashed < 0) options_.max_crashed = (sim.num_servers() - 1) / 2;
+  if (options_.start_ns < stop_ns_) sim_.At(options_.start_ns, [this] { Tick(); });
+  sim_.At(std::max<int64_t>(stop_ns_, 0), [this] { HealAll(); });
+}
+
+std::vector<NodeId> Nemesis::RandomMinority(int max) {
+  std::vector<NodeId> all;
+  for (NodeId id = 1; id <= sim_.num_servers(); ++id) all.push_back(id);
+  // Fisher-Yates with our own RNG.
+  for (size_t i = all.size(); i > 1; --i) std::swap(all[i - 1], all[rng_.Uniform(i)]);
+  const int k = max <= 1 ? 1 : static_cast<int>(rng_.UniformInt(1, max));
+  all.resize(std::min<size_t>(k, all.size()));
+  std::sort(all.begin(), all.end());
+  return all;
+}
+
+void Nemesis::Tick() {
+  if (sim_.now() >= stop_ns_) return;
+  StartEpisode();
+  const int64_t next = sim_.now() + options_.interval.Sample(rng_);
+  if (next < stop_ns_) sim_.At(next, [this] { Tick(); });
+}
+
+void Nemesis::StartEpisode() {
+  const int n = sim_.num_servers();
+  const int64_t weights[] = {options_.crash_weight, options_.partition_weight,
+                             options_.clock_weight, options_.pause_weight,
+                             options_.link_weight};
+  int64_t total = 0;
+  for (int64_t w : weights) total += w;
+  if (total <= 0) return;
+  int64_t pick = rng_.UniformInt(0, total - 1);
+  int family = 0;
+  while (pick >= weights[family]) pick -= weights[family++];
+  const int64_t until = std::min(stop_ns_, sim_.now() + options_.fault_duration.Sample(rng_));
+  const NodeId victim = static_cast<NodeId>(rng_.UniformInt(1, n));
+
+  switch (family) {
+    case 0: {  // crash, restart later
+      if (static_cast<int>(crashed_.size()) >= options_.max_crashed) return;
+      if (std::find(crashed_.begin(), crashed_.end(), victim) != crashed_.end()) return;
+      crashed_.push_back(victim);
+      sim_.Crash(victim, options_.lose_unsynced);
+      sim_.At(until, [this, victim] {
+        if (std::find(crashed_.begin(), crashed_.end(), victim) == crashed_.end()) return;
+        crashed_.erase(std::find(crashed_.begin(), crashed_.end(), victim));
+        sim_.Restart(victim);
+      });
+      return;
+    }
+    case 1: {  // one network fault at a time
+      if (network_fault_active_ || n < 2) return;
+      network_fault_active_ = true;
+      Fault f;
+      const int shape = static_cast<int>(rng_.Uniform(4));
+      if (shape == 0) {  // random minority against the rest
+        f.kind = Fault::Kind::kPartition;
+        std::vector<NodeId> minority = RandomMinority(std::max(1, (n - 1) / 2));
+        std::vector<NodeId> rest;
+        for (NodeId id = 1; id <= n; ++id) {
+          if (std::find(minority.begin(), minority.end(), id) == minority.end()) rest.push_back(id);
+        }
+        f.groups = {minority, rest};
+      } else if (shape == 1) {
+        f.kind = Fault::Kind::kIsolate;
+        f.node = victim;
+      } else if (shape == 2 && n >= 3) {
+        f.kind = Fault::Kind::kBridge;
+        f.node = victim;
+        std::vector<NodeId> a, b;
+        for (NodeId id = 1; id <= n; ++id) {
+          if (id == victim) continue;
+          (a.size() <= b.size() ? a : b).push_back(id);
+        }
+        f.groups = {a, b};
+      } else {
+        f.kind = Fault::Kind::kCut;
+        f.from = {victim};
+        NodeId other = static_cast<NodeId>(rng_.UniformInt(1, n - 1));
+        if (other >= victim) ++other;
+        f.to = {other};
+      }
+      ApplyFault(sim_, f);
+      sim_.At(until, [this] {
+        if (!network_fault_active_) return;
+        network_fault_active_ = false;
+        ApplyFault(sim_, Fault{.kind = Fault::Kind::kHeal});
+      });
+      return;
+    }
+    case 2: {  // clock: a drift episode or a step
+      if (rng_.Chance(0.5)) {
+        if (std::find(drifting_.begin(), drifting_.end(), victim) != drifting_.end()) return;
+        drifting_.push_back(victim);
+        const int64_t ppb = rng_.UniformInt(-options_.max_drift_ppb, options_.max_drift_ppb);
+        sim_.SetClockDrift(victim, ppb);
+        sim_.At(until, [this, victim] {
+          auto it = std::find(drifting_.begin(), drifting_.end(), victim);
+          if (it == drifting_.end()) return;
+          drifting_.erase(it);
+          sim_.SetClockDrift(victim, 0);
+        });
+      } else {
+        sim_.StepClock(victim, rng_.UniformInt(-options_.max_clock_step_ns,
+                                               options_.max_clock_step_ns));
+      }
+      return;
+    }
+    case 3:
+      sim_.Pause(victim, rng_.UniformInt(1, options_.max_pause_ns));
+      return;
+    case 4: {  // lossy or slow links around one node
+      if (network_fault_active_) return;
+      network_fault_active_ = true;
+      Fault f;
+      f.kind = Fault::Kind::kLink;
+      f.from = {victim};
+      if (rng_.Chance(0.5)) {
+        f.link.loss = rng_.NextDouble() * options_.max_loss;
+      } else {
+        f.link.latency = options_.slow_latency;
+      }
+      ApplyFault(sim_, f);
+      sim_.At(until, [this] {
+        if (!network_fault_active_) return;
+        network_fault_active_ = false;
+        ApplyFault(sim_, Fault{.kind = Fault::Kind::kHeal});
+      });
+      return;
+    }
+  }
+}
+
+void Nemesis::HealAll() {
+  if (!options_.enabled) return;
+  for (NodeId id : crashed_) sim_.Restart(id);
+  crashed_.clear();
+  for (NodeId id : drifting_) sim_.SetClockDrift(id, 0);
+  drifting_.clear();
+  if (network_fault_active_) {
+    network_fault_active_ = false;
+    ApplyFault(sim_, Fault{.kind = Fault::Kind::kHeal});
+  }
+  sim_.LogFault("nemesis stopped: all healed");
+}
+
+}  // namespace dsim

@@ -1,0 +1,429 @@
+#include "sim/scenario.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "sim/status_macros.h"
+#include "sim/time.h"
+
+namespace dsim {
+namespace {
+
+constexpr int kMaxNodes = 64;
+constexpr int64_t kMaxDriftPpm = 900'000;  // a clock may not stop or run 2x+ fast
+
+std::string Quoted(const std::vector<std::string>& names) {
+  std::vector<std::string> q;
+  for (const std::string& n : names) q.push_back(absl::StrCat("\"", n, "\""));
+  return q.empty() ? "(none)" : absl::StrJoin(q, ", ");
+}
+
+// Declares every key in `all` and reports the first present one that is not
+// in `applicable` ("node" on a heal fault): a clearer error than "unknown".
+void RejectInapplicable(JsonObject& o, const std::vector<std::string>& all,
+                        const std::vector<std::string>& applicable, const std::string& what) {
+  for (const std::string& k : all) {
+    if (o.Has(k) && std::find(applicable.begin(), applicable.end(), k) == applicable.end() &&
+        o.ctx()->ok()) {
+      o.ctx()->Fail(o.path().Key(k), absl::StrFormat("\"%s\" does not apply to %s", k, what));
+    }
+  }
+}
+
+std::vector<std::string> ItemNames(const std::vector<NamedItem>& items) {
+  std::vector<std::string> names;
+  for (const NamedItem& i : items) names.push_back(i.name);
+  return names;
+}
+
+// Reads an array of strings, each one of `allowed`.
+std::vector<std::string> ReadNames(JsonObject& obj, std::string_view key,
+                                   const std::vector<std::string>& allowed,
+                                   std::string_view what) {
+  std::vector<std::string> out;
+  std::optional<JsonArray> arr = obj.Array(key);
+  if (!arr) return out;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    JsonValue v = arr->At(i);
+    std::optional<std::string> s = v.AsString();
+    if (!s) return out;
+    if (std::find(allowed.begin(), allowed.end(), *s) == allowed.end()) {
+      v.Fail(absl::StrFormat("unknown %s \"%s\" (known: %s)", what, *s, Quoted(allowed)));
+      return out;
+    }
+    out.push_back(*s);
+  }
+  return out;
+}
+
+std::optional<LinkChange> ReadLinkChange(JsonObject& o) {
+  LinkChange c;
+  if (std::optional<JsonValue> v = o.Value("latency")) {
+    c.latency = ReadLatency(*v);
+  }
+  if (o.Has("loss")) c.loss = o.Double("loss", 0, 0, 1);
+  if (o.Has("duplicate")) c.duplicate = o.Double("duplicate", 0, 0, 1);
+  if (o.Has("reorder")) c.reorder = o.Double("reorder", 0, 0, 1);
+  if (o.Has("reorder_delay")) c.reorder_delay_ns = o.Duration("reorder_delay", 0);
+  if (o.Has("mode")) c.fifo = o.Enum("mode", "fifo", {"fifo", "datagram"}) == "fifo";
+  return c;
+}
+
+void ReadNetwork(JsonObject& net, int max_id, NetworkOptions& out) {
+  LinkChange base = ReadLinkChange(net).value_or(LinkChange{});
+  base.ApplyTo(out.defaults);
+  if (std::optional<JsonArray> links = net.Array("links")) {
+    for (size_t i = 0; i < links->size(); ++i) {
+      std::optional<JsonObject> l = links->At(i).AsObject();
+      if (!l) return;
+      LinkOverride o;
+      if (std::optional<JsonValue> v = l->Value("from")) {
+        o.from = ReadNodeList(*v, max_id).value_or(std::vector<NodeId>{});
+      }
+      if (std::optional<JsonValue> v = l->Value("to")) {
+        o.to = ReadNodeList(*v, max_id).value_or(std::vector<NodeId>{});
+      }
+      o.change = ReadLinkChange(*l).value_or(LinkChange{});
+      l->Finish();
+      out.links.push_back(std::move(o));
+    }
+  }
+  net.Finish();
+}
+
+NodeId ReadNode(JsonObject& o, std::string_view key, int max_id) {
+  o.Require(key);
+  return static_cast<NodeId>(o.Int(key, 1, 1, max_id));
+}
+
+std::vector<std::vector<NodeId>> ReadGroups(JsonObject& o, int max_id) {
+  std::vector<std::vector<NodeId>> groups;
+  o.Require("groups");
+  std::optional<JsonArray> arr = o.Array("groups");
+  if (!arr) return groups;
+  std::set<NodeId> seen;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    JsonValue g = arr->At(i);
+    std::optional<std::vector<NodeId>> ids = ReadNodeList(g, max_id);
+    if (!ids) return groups;
+    for (NodeId id : *ids) {
+      if (!seen.insert(id).second) {
+        g.Fail(absl::StrFormat("node %d is in more than one group", id));
+        return groups;
+      }
+    }
+    groups.push_back(*ids);
+  }
+  return groups;
+}
+
+std::optional<Fault> ReadFault(const JsonValue& v, int num_servers, int max_id,
+                               int64_t duration_ns) {
+  std::optional<JsonObject> o = v.AsObject();
+  if (!o) return std::nullopt;
+  Fault f;
+  o->Require("at");
+  f.at_ns = o->Duration("at", 0, 0, duration_ns);
+  o->Require("kind");
+  const std::string kind =
+      o->Enum("kind", "heal",
+              {"crash", "restart", "partition", "heal", "isolate", "cut", "bridge",
+               "clock_step", "clock_drift", "pause", "link"});
+  if (!o->ctx()->ok()) return std::nullopt;
+  static const std::map<std::string, std::vector<std::string>> kKeys = {
+      {"crash", {"node", "lose_unsynced"}},
+      {"restart", {"node"}},
+      {"partition", {"groups"}},
+      {"heal", {}},
+      {"isolate", {"node"}},
+      {"cut", {"from", "to"}},
+      {"bridge", {"groups", "node"}},
+      {"clock_step", {"node", "by"}},
+      {"clock_drift", {"node", "drift_ppm"}},
+      {"pause", {"node", "for"}},
+      {"link", {"from", "to", "latency", "loss", "duplicate", "reorder", "reorder_delay", "mode"}},
+  };
+  RejectInapplicable(*o,
+                     {"node", "lose_unsynced", "groups", "from", "to", "by", "drift_ppm", "for",
+                      "latency", "loss", "duplicate", "reorder", "reorder_delay", "mode"},
+                     kKeys.at(kind), absl::StrFormat("a \"%s\" fault", kind));
+  if (!o->ctx()->ok()) return std::nullopt;
+  if (kind == "crash") {
+    f.kind = Fault::Kind::kCrash;
+    f.node = ReadNode(*o, "node", num_servers);
+    f.lose_unsynced = o->Bool("lose_unsynced", true);
+  } else if (kind == "restart") {
+    f.kind = Fault::Kind::kRestart;
+    f.node = ReadNode(*o, "node", num_servers);
+  } else if (kind == "partition") {
+    f.kind = Fault::Kind::kPartition;
+    f.groups = ReadGroups(*o, max_id);
+    if (o->ctx()->ok() && f.groups.size() < 2) o->Fail("a partition needs at least two groups");
+  } else if (kind == "heal") {
+    f.kind = Fault::Kind::kHeal;
+  } else if (kind == "isolate") {
+    f.kind = Fault::Kind::kIsolate;
+    f.node = ReadNode(*o, "node", max_id);
+  } else if (kind == "cut") {
+    f.kind = Fault::Kind::kCut;
+    o->Require("from");
+    o->Require("to");
+    if (auto x = o->Value("from")) f.from = ReadNodeList(*x, max_id).value_or(std::vector<NodeId>{});
+    if (auto x = o->Value("to")) f.to = ReadNodeList(*x, max_id).value_or(std::vector<NodeId>{});
+  } else if (kind == "bridge") {
+    f.kind = Fault::Kind::kBridge;
+    f.groups = ReadGroups(*o, max_id);
+    f.node = ReadNode(*o, "node", max_id);
+    if (o->ctx()->ok() && f.groups.size() != 2) o->Fail("a bridge needs exactly two groups");
+  } else if (kind == "clock_step") {
+    f.kind = Fault::Kind::kClockStep;
+    f.node = ReadNode(*o, "node", max_id);
+    o->Require("by");
+    f.amount_ns = o->Duration("by", 0, -kForever + 1, kForever);
+  } else if (kind == "clock_drift") {
+    f.kind = Fault::Kind::kClockDrift;
+    f.node = ReadNode(*o, "node", max_id);
+    o->Require("drift_ppm");
+    f.drift_ppb = o->Int("drift_ppm", 0, -kMaxDriftPpm, kMaxDriftPpm) * 1000;
+  } else if (kind == "pause") {
+    f.kind = Fault::Kind::kPause;
+    f.node = ReadNode(*o, "node", max_id);
+    o->Require("for");
+    f.amount_ns = o->Duration("for", 0);
+  } else if (kind == "link") {
+    f.kind = Fault::Kind::kLink;
+    if (auto x = o->Value("from")) f.from = ReadNodeList(*x, max_id).value_or(std::vector<NodeId>{});
+    if (auto x = o->Value("to")) f.to = ReadNodeList(*x, max_id).value_or(std::vector<NodeId>{});
+    f.link = ReadLinkChange(*o).value_or(LinkChange{});
+  }
+  o->Finish();
+  return f;
+}
+
+void ReadNemesis(JsonObject& o, int64_t duration_ns, NemesisOptions& n) {
+  n.enabled = o.Bool("enabled", true);
+  n.start_ns = o.Duration("start", n.start_ns, 0, duration_ns);
+  n.stop_ns = o.Duration("stop", duration_ns / 5 * 4, 0, duration_ns);
+  if (auto v = o.Value("interval")) n.interval = ReadLatency(*v).value_or(n.interval);
+  if (auto v = o.Value("fault_duration")) {
+    n.fault_duration = ReadLatency(*v).value_or(n.fault_duration);
+  }
+  if (std::optional<JsonObject> w = o.Object("weights")) {
+    n.crash_weight = w->Int("crash", 1, 0, 1000);
+    n.partition_weight = w->Int("partition", 1, 0, 1000);
+    n.clock_weight = w->Int("clock", 1, 0, 1000);
+    n.pause_weight = w->Int("pause", 1, 0, 1000);
+    n.link_weight = w->Int("link", 1, 0, 1000);
+    w->Finish();
+  }
+  n.max_crashed = static_cast<int>(o.Int("max_crashed", -1, -1, kMaxNodes));
+  n.lose_unsynced = o.Bool("lose_unsynced", true);
+  n.max_clock_step_ns = o.Duration("max_clock_step", n.max_clock_step_ns);
+  n.max_drift_ppb = o.Int("max_drift_ppm", n.max_drift_ppb / 1000, 0, kMaxDriftPpm) * 1000;
+  n.max_pause_ns = o.Duration("max_pause", n.max_pause_ns, 1);
+  n.max_loss = o.Double("max_loss", n.max_loss, 0, 1);
+  if (auto v = o.Value("slow_latency")) n.slow_latency = ReadLatency(*v).value_or(n.slow_latency);
+  if (o.ctx()->ok() && n.start_ns > n.stop_ns) {
+    o.Fail("nemesis \"start\" is after its \"stop\"");
+  }
+  o.Finish();
+}
+
+void ReadExpect(JsonObject& o, const Protocol& p, Expectations& e) {
+  const std::string verdict = o.Enum("verdict", "", {"pass", "fail"});
+  e.violations = ReadNames(o, "violations", ItemNames(p.checks()), "check");
+  e.expect_pass = verdict.empty() ? e.violations.empty() : verdict == "pass";
+  if (o.ctx()->ok() && e.expect_pass && !e.violations.empty()) {
+    o.Fail("\"verdict\": \"pass\" contradicts the expected \"violations\"");
+  }
+  if (std::optional<JsonObject> facts = o.Object("facts")) {
+    facts->AllowAnyKey();
+    const std::vector<std::string> known = ItemNames(p.facts());
+    for (const std::string& name : facts->Keys()) {
+      const nlohmann::json& value = facts->raw().at(name);
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        JsonValue(o.ctx(), &value, facts->path().Key(name))
+            .Fail(absl::StrFormat("protocol %s reports no fact \"%s\" (its facts: %s)",
+                                  p.name(), name, Quoted(known)));
+        break;
+      }
+      e.facts.emplace_back(name, value);
+    }
+  }
+  o.Finish();
+}
+
+}  // namespace
+
+std::optional<LatencyDist> ReadLatency(const JsonValue& v) {
+  if (v.raw().is_string()) {
+    std::optional<int64_t> ns = v.AsDuration(0, kForever);
+    if (!ns) return std::nullopt;
+    return LatencyDist::Constant(*ns);
+  }
+  std::optional<JsonObject> o = v.AsObject();
+  if (!o) return std::nullopt;
+  o->Require("dist");
+  const std::string dist = o->Enum("dist", "uniform", {"constant", "uniform", "longtail"});
+  if (!o->ctx()->ok()) return std::nullopt;
+  const std::vector<std::string> keys =
+      dist == "constant"  ? std::vector<std::string>{"value"}
+      : dist == "uniform" ? std::vector<std::string>{"min", "max"}
+                          : std::vector<std::string>{"min", "median", "max"};
+  RejectInapplicable(*o, {"value", "min", "max", "median"}, keys,
+                     absl::StrFormat("a \"%s\" distribution", dist));
+  for (const std::string& k : keys) o->Require(k);
+  LatencyDist d;
+  if (dist == "constant") {
+    d = LatencyDist::Constant(o->Duration("value", 0));
+  } else if (dist == "uniform") {
+    d = LatencyDist::Uniform(o->Duration("min", 0), o->Duration("max", 0));
+    if (o->ctx()->ok() && d.min_ns > d.max_ns) o->Fail("\"min\" is above \"max\"");
+  } else {
+    d = LatencyDist::LongTail(o->Duration("min", 0), o->Duration("median", 0),
+                              o->Duration("max", 0));
+    if (o->ctx()->ok() && !(d.min_ns < d.median_ns && d.median_ns <= d.max_ns)) {
+      o->Fail("a longtail needs min < median <= max");
+    }
+  }
+  o->Finish();
+  if (!o->ctx()->ok()) return std::nullopt;
+  return d;
+}
+
+std::optional<std::vector<NodeId>> ReadNodeList(const JsonValue& v, int max_id) {
+  std::optional<JsonArray> arr = v.AsArray();
+  if (!arr) return std::nullopt;
+  std::vector<NodeId> ids;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    std::optional<int64_t> id = arr->At(i).AsInt(1, max_id);
+    if (!id) return std::nullopt;
+    ids.push_back(static_cast<NodeId>(*id));
+  }
+  return ids;
+}
+
+absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
+                                          const ProtocolRegistry& registry) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrFormat("%s: cannot open the file", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseScenario(ss.str(), path, registry);
+}
+
+absl::StatusOr<Scenario> ParseScenario(std::string_view text, const std::string& file,
+                                       const ProtocolRegistry& registry,
+                                       std::set<std::string>* recorded_keys) {
+  JsonContext ctx(file);
+  ctx.RecordKeysInto(recorded_keys);
+  std::optional<nlohmann::json> doc = ctx.Parse(text);
+  if (!doc) return ctx.status();
+  JsonObject root = ctx.Root(*doc);
+  DSIM_RETURN_IF_ERROR(ctx.status());
+
+  Scenario s;
+  s.file = file;
+  root.Require("name");
+  s.name = root.String("name", "");
+  s.description = root.String("description", "");
+  root.Require("protocol");
+  const std::string protocol = root.String("protocol", "");
+  DSIM_RETURN_IF_ERROR(ctx.status());
+  s.protocol = registry.Find(protocol);
+  if (s.protocol == nullptr) {
+    ctx.Fail(root.path().Key("protocol"),
+             absl::StrFormat("unknown protocol \"%s\" (known: %s)", protocol,
+                             Quoted(registry.Names())));
+    return ctx.status();
+  }
+  root.Require("nodes");
+  s.sim.num_servers = static_cast<int>(root.Int("nodes", 3, 1, kMaxNodes));
+  root.Require("duration");
+  s.duration_ns = root.Duration("duration", kSecond, 1);
+  s.seed = static_cast<uint64_t>(root.Int("seed", 1, 0, INT64_MAX));
+  s.sim.step_ns = root.Duration("step_cost", 10, 0, kSecond);
+  s.info.num_servers = s.sim.num_servers;
+  s.info.duration_ns = s.duration_ns;
+  for (const std::string& b :
+       ReadNames(root, "bugs", ItemNames(s.protocol->bugs()), "bug")) {
+    s.info.bugs.insert(b);
+  }
+  DSIM_RETURN_IF_ERROR(ctx.status());
+
+  // The protocol's own keys come first: they say how many clients there are.
+  std::optional<JsonObject> options = root.Object("options");
+  std::optional<JsonObject> workload = root.Object("workload");
+  DSIM_RETURN_IF_ERROR(ctx.status());
+  s.config = s.protocol->Configure(s.info, options ? &*options : nullptr,
+                                   workload ? &*workload : nullptr);
+  if (options) options->Finish();
+  if (workload) workload->Finish();
+  DSIM_RETURN_IF_ERROR(ctx.status());
+  DSIM_ASSERT(s.config != nullptr);
+  s.sim.num_clients = s.config->num_clients;
+  const int max_id = s.sim.num_servers + s.sim.num_clients;
+
+  if (std::optional<JsonObject> net = root.Object("network")) {
+    ReadNetwork(*net, max_id, s.sim.network);
+  }
+  if (std::optional<JsonArray> clocks = root.Array("clocks")) {
+    s.sim.clocks.assign(max_id, ClockSpec{});
+    for (size_t i = 0; i < clocks->size(); ++i) {
+      std::optional<JsonObject> c = clocks->At(i).AsObject();
+      if (!c) break;
+      const NodeId id = ReadNode(*c, "node", max_id);
+      ClockSpec& spec = s.sim.clocks[id - 1];
+      spec.offset_ns = c->Duration("offset", 0, -kForever + 1, kForever);
+      spec.drift_ppb = c->Int("drift_ppm", 0, -kMaxDriftPpm, kMaxDriftPpm) * 1000;
+      c->Finish();
+    }
+  }
+  if (std::optional<JsonObject> disk = root.Object("disk")) {
+    s.sim.disk.write_ns = disk->Duration("write_cost", s.sim.disk.write_ns);
+    s.sim.disk.sync_ns = disk->Duration("sync_cost", s.sim.disk.sync_ns);
+    disk->Finish();
+  }
+  if (std::optional<JsonValue> down = root.Value("initially_down")) {
+    s.sim.initially_down =
+        ReadNodeList(*down, s.sim.num_servers).value_or(std::vector<NodeId>{});
+  }
+  if (std::optional<JsonArray> faults = root.Array("faults")) {
+    for (size_t i = 0; i < faults->size() && ctx.ok(); ++i) {
+      std::optional<Fault> f = ReadFault(faults->At(i), s.sim.num_servers, max_id,
+                                         s.duration_ns);
+      if (f) s.faults.push_back(std::move(*f));
+    }
+  }
+  if (std::optional<JsonObject> nemesis = root.Object("nemesis")) {
+    ReadNemesis(*nemesis, s.duration_ns, s.nemesis);
+  }
+  std::vector<std::string> checks;
+  if (root.Has("checks")) {
+    checks = ReadNames(root, "checks", ItemNames(s.protocol->checks()), "check");
+  } else {
+    checks = s.protocol->default_checks();
+  }
+  s.checks.insert(checks.begin(), checks.end());
+  if (std::optional<JsonObject> expect = root.Object("expect")) {
+    ReadExpect(*expect, *s.protocol, s.expect);
+    for (const std::string& v : s.expect.violations) {
+      if (ctx.ok() && !s.checks.count(v)) {
+        ctx.Fail(expect->path().Key("violations"),
+                 absl::StrFormat("check \"%s\" is expected to fail but does not run "
+                                 "(add it to \"checks\")",
+                                 v));
+      }
+    }
+  }
+  root.Finish();
+  DSIM_RETURN_IF_ERROR(ctx.status());
+  return s;
+}
+
+}  // namespace dsim

@@ -1,0 +1,204 @@
+// The discrete-event engine: one simulated cluster on one thread.
+//
+// It owns the nodes (a Process plus engine-side state that survives crashes:
+// disk, clock, RNG stream), the network, the event queue and the trace.
+// Events are message deliveries, timers, node wake-ups and control actions
+// (faults); they run in (time, sequence) order. A node is a single server:
+// each event it handles costs CPU time (`step_ns`, plus what the handler
+// charges), and events that arrive while it is busy wait in its inbox.
+//
+//   Simulator sim(options, [](NodeId id) { return std::make_unique<Pinger>(); });
+//   sim.Start();
+//   sim.At(2 * kSecond, [&] { sim.Crash(3, /*lose_unsynced=*/true); });
+//   sim.RunUntil(10 * kSecond);
+//   std::string fingerprint = HashToHex(sim.trace_hash());
+#ifndef DSIM_SIM_SIMULATOR_H_
+#define DSIM_SIM_SIMULATOR_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "sim/clock.h"
+#include "sim/disk.h"
+#include "sim/event_queue.h"
+#include "sim/history.h"
+#include "sim/network.h"
+#include "sim/process.h"
+#include "sim/rng.h"
+#include "sim/trace.h"
+
+namespace dsim {
+
+struct ClockSpec {
+  int64_t offset_ns = 0;
+  int64_t drift_ppb = 0;  // parts per billion; 1000 ppb = 1 ppm
+};
+
+struct SimOptions {
+  int num_servers = 3;
+  int num_clients = 0;
+  uint64_t seed = 1;
+  int64_t step_ns = 10;      // CPU cost of handling one event: a local step
+  NetworkOptions network;
+  std::vector<ClockSpec> clocks;  // by node id - 1; missing entries are ideal
+  DiskOptions disk;
+  std::vector<NodeId> initially_down;  // not booted at time 0
+};
+
+struct SimStats {
+  uint64_t events = 0;  // events handled by processes (messages, timers, boots)
+  uint64_t messages_sent = 0;
+  uint64_t messages_delivered = 0;
+  uint64_t messages_dropped = 0;
+  uint64_t timers_fired = 0;
+  uint64_t crashes = 0;
+  uint64_t restarts = 0;
+};
+
+struct FaultRecord {
+  int64_t time_ns;
+  std::string what;  // "crash n2", "partition [1 2] [3 4 5]", ...
+};
+
+// Engine-side state of one node; survives the Process it hosts.
+struct NodeState {
+  NodeState(Simulator* sim, NodeId id, uint64_t seed);
+  std::unique_ptr<Process> process;
+  bool up = false;
+  uint32_t incarnation = 0;
+  int64_t busy_until_ns = 0;
+  int64_t charged_ns = 0;  // CPU charged so far by the running handler
+  bool wake_pending = false;
+  std::vector<uint32_t> inbox;  // event slots waiting for the CPU
+  size_t inbox_head = 0;
+  LocalClock clock;
+  Disk disk;
+  Rng rng;
+  uint64_t lamport = 0;
+  std::vector<int64_t> started_ns;  // by incarnation: when it booted
+  std::vector<int64_t> ended_ns;    // by incarnation: when it crashed (kForever: alive)
+  Context ctx;
+};
+
+class Simulator {
+ public:
+  using Factory = std::function<std::unique_ptr<Process>(NodeId)>;
+
+  Simulator(const SimOptions& options, Factory factory);
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  // Boots every node not initially down, at time 0, in id order.
+  void Start();
+  // Runs events up to and including end_ns; afterwards now() == end_ns.
+  void RunUntil(int64_t end_ns);
+  // Schedules an engine action (a fault, a check) at true time t >= now().
+  void At(int64_t t_ns, absl::AnyInvocable<void()> action);
+
+  // Faults. Each is recorded in the trace and the fault log.
+  void Crash(NodeId node, bool lose_unsynced);
+  void Restart(NodeId node);  // also boots a node that was initially down
+  void Pause(NodeId node, int64_t duration_ns);
+  void StepClock(NodeId node, int64_t delta_ns);
+  void SetClockDrift(NodeId node, int64_t drift_ppb);
+  // Network faults go through network() and are announced with LogFault.
+  Network& network() { return network_; }
+  void LogFault(std::string what);
+
+  int64_t now() const { return now_; }
+  int num_servers() const { return options_.num_servers; }
+  int num_nodes() const { return num_nodes_; }
+  bool IsServer(NodeId id) const { return id >= 1 && id <= options_.num_servers; }
+  bool IsUp(NodeId id) const { return node(id).up; }
+  uint32_t Incarnation(NodeId id) const { return node(id).incarnation; }
+  // Ground truth for checks: whether the node was up at true time t, and its
+  // lifetimes as [boot, crash) intervals (crash = kForever while alive).
+  bool WasUpAt(NodeId id, int64_t t_ns) const;
+  std::vector<std::pair<int64_t, int64_t>> Lifetimes(NodeId id) const;
+  Process* process(NodeId id) { return node(id).process.get(); }
+  const Disk& disk(NodeId id) const { return node(id).disk; }
+  int64_t LocalTime(NodeId id) const { return node(id).clock.Wall(now_); }
+  const LocalClock& clock(NodeId id) const { return node(id).clock; }
+  uint64_t seed() const { return options_.seed; }
+
+  const History& history() const { return history_; }
+  uint64_t trace_hash() const { return trace_.hash(); }
+  const SimStats& stats() const { return stats_; }
+  const std::vector<FaultRecord>& fault_log() const { return fault_log_; }
+  // Writes the trace as JSON lines to `out` (nullptr: off).
+  void SetTraceOutput(std::ostream* out) { trace_.SetOutput(out); }
+  size_t pending_events() const { return queue_.size(); }
+
+ private:
+  friend class Context;
+  friend class DiskView;
+
+  enum Kind : uint8_t { kFree, kDeliver, kTimer, kWake, kControl };
+  struct EventRecord {
+    Kind kind = kFree;
+    bool cancelled = false;
+    uint16_t msg_type = 0;
+    NodeId node = 0;          // destination / owner
+    NodeId from = 0;          // messages: sender
+    uint32_t incarnation = 0; // timers: owner's; messages: sender's
+    uint32_t gen = 0;         // bumped when the slot is freed
+    uint32_t epoch = 0;       // messages: connection
+    int64_t aux_ns = 0;       // messages: departure; timers: mono deadline
+    uint64_t tag = 0;         // timers: tag; messages: lamport; control: index
+  };
+
+  NodeState& node(NodeId id) { return *nodes_[id]; }
+  const NodeState& node(NodeId id) const { return *nodes_[id]; }
+  uint32_t AllocSlot();
+  void FreeSlot(uint32_t slot);
+  void Dispatch(uint32_t slot);
+  void Arrive(NodeState& n, uint32_t slot);
+  void Wake(NodeId id);
+  void Handle(NodeState& n, uint32_t slot);
+  void Boot(NodeId id);
+  void Drop(const EventRecord& r, DropReason reason);
+  void ScheduleWake(NodeState& n, NodeId id);
+  int64_t HandlerNow(const NodeState& n) const { return now_ + n.charged_ns; }
+
+  // Context support.
+  std::string& BeginSend() {
+    send_buf_.clear();
+    return send_buf_;
+  }
+  void EndSend(NodeId from, NodeId to, uint16_t type, const char* name);
+  TimerId SetTimer(NodeId id, int64_t delay_ns, uint64_t tag);
+  void CancelTimer(TimerId& id);
+  void Note(NodeId id, std::string_view kind, int64_t a, int64_t b, int64_t c);
+  void Record(NodeId id, HistoryEvent e);
+  void TraceNodeEvent(const char* what, NodeId id);
+
+  SimOptions options_;
+  Factory factory_;
+  int num_nodes_;
+  int64_t now_ = 0;
+  std::vector<std::unique_ptr<NodeState>> nodes_;  // [0] unused
+  Network network_;
+  Rng net_rng_;
+  EventQueue queue_;
+  std::vector<EventRecord> records_;
+  std::vector<std::string> payloads_;  // by slot
+  std::vector<uint32_t> free_slots_;
+  std::vector<absl::AnyInvocable<void()>> controls_;
+  std::string send_buf_;
+  std::string current_payload_;  // the message being handled
+  std::vector<const char*> type_names_;
+  Trace trace_;
+  SimStats stats_;
+  History history_;
+  std::vector<FaultRecord> fault_log_;
+};
+
+}  // namespace dsim
+
+#endif  // DSIM_SIM_SIMULATOR_H_

@@ -1,0 +1,147 @@
+#include "sim/network.h"
+
+#include "gtest/gtest.h"
+
+namespace dsim {
+namespace {
+
+NetworkOptions Fixed(int64_t latency_ns, bool fifo = true) {
+  NetworkOptions o;
+  o.defaults.latency = LatencyDist::Constant(latency_ns);
+  o.defaults.fifo = fifo;
+  return o;
+}
+
+TEST(Network, DefaultLatencyIsATenthToOneMillisecond) {
+  Network net(3, NetworkOptions{});
+  Rng rng(1);
+  for (int i = 0; i < 1000; ++i) {
+    const Network::Route r = net.Plan(1, 2, 0, rng);
+    ASSERT_EQ(r.drop, DropReason::kNone);
+    ASSERT_GE(r.deliver_ns, 100'000);
+    ASSERT_LE(r.deliver_ns, 1'000'000);
+  }
+}
+
+TEST(Network, LoopbackIsImmediateAndNeverCut) {
+  Network net(3, Fixed(500));
+  Rng rng(1);
+  net.Isolate(1);
+  const Network::Route r = net.Plan(1, 1, 77, rng);
+  EXPECT_EQ(r.drop, DropReason::kNone);
+  EXPECT_EQ(r.deliver_ns, 77);
+}
+
+TEST(Network, PartitionCutsAcrossGroupsOnly) {
+  Network net(5, Fixed(500));
+  net.Partition({{1, 2}, {3, 4, 5}});
+  Rng rng(1);
+  EXPECT_EQ(net.Plan(1, 2, 0, rng).drop, DropReason::kNone);
+  EXPECT_EQ(net.Plan(3, 5, 0, rng).drop, DropReason::kNone);
+  EXPECT_EQ(net.Plan(1, 3, 0, rng).drop, DropReason::kPartition);
+  EXPECT_EQ(net.Plan(4, 2, 0, rng).drop, DropReason::kPartition);
+  net.Heal();
+  EXPECT_EQ(net.Plan(1, 3, 0, rng).drop, DropReason::kNone);
+  EXPECT_EQ(net.cut_links(), 0);
+}
+
+TEST(Network, OneWayCut) {
+  Network net(3, Fixed(500));
+  net.Cut({1}, {2});
+  EXPECT_TRUE(net.IsCut(1, 2));
+  EXPECT_FALSE(net.IsCut(2, 1));
+}
+
+TEST(Network, IsolateAndBridge) {
+  Network net(5, Fixed(500));
+  net.Isolate(3);
+  for (NodeId other : {1, 2, 4, 5}) {
+    EXPECT_TRUE(net.IsCut(3, other));
+    EXPECT_TRUE(net.IsCut(other, 3));
+  }
+  net.Heal();
+  net.Bridge({1, 2}, {4, 5}, 3);
+  EXPECT_TRUE(net.IsCut(1, 4));
+  EXPECT_TRUE(net.IsCut(5, 2));
+  EXPECT_FALSE(net.IsCut(1, 3));
+  EXPECT_FALSE(net.IsCut(3, 5));
+  EXPECT_FALSE(net.IsCut(1, 2));
+}
+
+TEST(Network, FifoKeepsOrderDatagramsReorder) {
+  NetworkOptions o;
+  o.defaults.latency = LatencyDist::Uniform(100, 10'000);
+  Network fifo(2, o);
+  o.defaults.fifo = false;
+  Network dgram(2, o);
+  Rng rng(3);
+  int64_t last = 0;
+  int inversions = 0;
+  int64_t last_d = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const int64_t t = fifo.Plan(1, 2, i * 10, rng).deliver_ns;
+    ASSERT_GE(t, last);
+    last = t;
+    const int64_t d = dgram.Plan(1, 2, i * 10, rng).deliver_ns;
+    inversions += d < last_d;
+    last_d = d;
+  }
+  EXPECT_GT(inversions, 100);
+}
+
+TEST(Network, CutBreaksTheFifoConnection) {
+  Network net(2, Fixed(500));
+  Rng rng(1);
+  const Network::Route before = net.Plan(1, 2, 0, rng);
+  EXPECT_TRUE(net.Deliverable(1, 2, before.epoch));
+  net.Cut({1}, {2});
+  net.Heal();
+  // Healed, but the message was in flight on the old connection.
+  EXPECT_FALSE(net.Deliverable(1, 2, before.epoch));
+  const Network::Route after = net.Plan(1, 2, 10, rng);
+  EXPECT_TRUE(net.Deliverable(1, 2, after.epoch));
+}
+
+TEST(Network, DatagramInFlightSurvivesAHealedCut) {
+  Network net(2, Fixed(500, /*fifo=*/false));
+  Rng rng(1);
+  const Network::Route r = net.Plan(1, 2, 0, rng);
+  net.Cut({1}, {2});
+  EXPECT_FALSE(net.Deliverable(1, 2, r.epoch));  // cut at delivery: lost
+  net.Heal();
+  EXPECT_TRUE(net.Deliverable(1, 2, r.epoch));
+}
+
+TEST(Network, LossAndDuplicationRates) {
+  NetworkOptions o = Fixed(500);
+  o.defaults.loss = 0.2;
+  o.defaults.duplicate = 0.1;
+  Network net(2, o);
+  Rng rng(7);
+  int lost = 0, dup = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const Network::Route r = net.Plan(1, 2, i, rng);
+    lost += r.drop == DropReason::kLoss;
+    dup += r.duplicate;
+  }
+  EXPECT_NEAR(lost, 4000, 300);
+  EXPECT_NEAR(dup, 1600, 200);  // 10% of the 80% that got through
+}
+
+TEST(Network, LinkOverridesAndChanges) {
+  NetworkOptions o = Fixed(500);
+  o.links.push_back({{1}, {2}, LinkChange{.latency = LatencyDist::Constant(9000)}});
+  Network net(3, o);
+  Rng rng(1);
+  EXPECT_EQ(net.Plan(1, 2, 0, rng).deliver_ns, 9000);
+  EXPECT_EQ(net.Plan(2, 1, 0, rng).deliver_ns, 500);
+  net.ChangeLinks({}, {3}, LinkChange{.loss = 1.0});
+  EXPECT_EQ(net.Plan(1, 3, 0, rng).drop, DropReason::kLoss);
+  EXPECT_EQ(net.Plan(3, 1, 0, rng).drop, DropReason::kNone);
+  net.Heal();  // back to the configured links, override included
+  EXPECT_EQ(net.Plan(1, 3, 10, rng).drop, DropReason::kNone);
+  EXPECT_EQ(net.Plan(1, 2, 20'000, rng).deliver_ns, 29'000);
+}
+
+}  // namespace
+}  // namespace dsim

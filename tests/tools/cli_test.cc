@@ -1,0 +1,175 @@
+#include "tools/cli/cli.h"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/testing/test_protocols.h"
+#include "tools/cli/builtin.h"
+
+namespace dsim {
+namespace {
+
+using ::testing::HasSubstr;
+
+class CliTest : public ::testing::Test {
+ protected:
+  CliTest() {
+    RegisterBuiltinProtocols(registry_);
+    testing::RegisterTestProtocols(registry_);
+  }
+  int Run(std::vector<std::string> args) {
+    args.insert(args.begin(), "dsim");
+    out_.str("");
+    err_.str("");
+    return RunCli(args, registry_, {out_, err_});
+  }
+  static std::string Src(const std::string& rel) { return std::string(DSIM_SOURCE_DIR) + "/" + rel; }
+  std::string Write(const std::string& name, const std::string& text) {
+    const std::string path = ::testing::TempDir() + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  ProtocolRegistry registry_;
+  std::ostringstream out_, err_;
+};
+
+TEST_F(CliTest, Help) {
+  EXPECT_EQ(Run({"--help"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("dsim run FILE"));
+  EXPECT_THAT(out_.str(), HasSubstr("dsim fuzz FILE --seeds=A..B"));
+  EXPECT_EQ(Run({"run", "--help"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("--seed"));
+  EXPECT_THAT(out_.str(), HasSubstr("run with this seed"));
+  EXPECT_EQ(Run({"fuzz", "--help"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("--jobs"));
+  EXPECT_EQ(Run({}), 2);
+}
+
+TEST_F(CliTest, BadCommandLineIsExitTwo) {
+  EXPECT_EQ(Run({"explode"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("unknown command"));
+  EXPECT_EQ(Run({"run", Src("scenarios/heartbeat/partition.json"), "--sede=3"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("unknown flag --sede"));
+  EXPECT_EQ(Run({"run", Src("scenarios/heartbeat/partition.json"), "--seed=abc"}), 2);
+  EXPECT_EQ(Run({"run", Src("scenarios/heartbeat/partition.json"), "--jobs=2"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("does not apply"));
+  EXPECT_EQ(Run({"run"}), 2);
+  EXPECT_EQ(Run({"run", "/nonexistent.json"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("/nonexistent.json: cannot open the file"));
+}
+
+TEST_F(CliTest, BadScenarioIsOneLineAndExitTwo) {
+  const std::string path = Write("bad.json", R"({"name": "x", "protocol": "heartbeat",
+      "nodes": 3, "duration": "1s", "faults": [{"at": "1x", "kind": "heal"}]})");
+  EXPECT_EQ(Run({"run", path}), 2);
+  EXPECT_EQ(err_.str(), path + ": /faults/0/at: malformed duration \"1x\" (expected a number "
+                               "and a unit: ns, us, ms, s or m, such as \"250us\")\n");
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..3"}), 2);
+}
+
+TEST_F(CliTest, RunPrintsSummaryEndingInVerdictAndHash) {
+  EXPECT_EQ(Run({"run", Src("scenarios/heartbeat/partition.json")}), 0);
+  const std::string out = out_.str();
+  EXPECT_THAT(out, HasSubstr("no_false_suspicion"));
+  EXPECT_THAT(out, ::testing::MatchesRegex("(.|\n)*verdict   pass  trace [0-9a-f]{16}\n$"));
+}
+
+TEST_F(CliTest, RunJson) {
+  EXPECT_EQ(Run({"run", Src("scenarios/heartbeat/partition.json"), "--json", "--seed", "3"}), 0);
+  const nlohmann::json j = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(j["scenario"], "heartbeat-partition");
+  EXPECT_EQ(j["seed"], 3);
+  EXPECT_EQ(j["verdict"], "pass");
+  EXPECT_EQ(j["violations"].size(), 1u);
+  EXPECT_EQ(j["violations"][0]["check"], "no_false_suspicion");
+  EXPECT_EQ(j["trace_hash"].get<std::string>().size(), 16u);
+  for (const char* k : {"events", "messages_sent", "messages_delivered", "messages_dropped",
+                        "sim_time_ns", "wall_time_ms"}) {
+    EXPECT_TRUE(j["stats"].contains(k)) << k;
+  }
+}
+
+TEST_F(CliTest, FailingRunIsExitOneWithReplay) {
+  const std::string path = Src("scenarios/heartbeat/bugs/wall_clock_timeout.json");
+  int failing_seed = -1;
+  for (int seed = 1; seed <= 30 && failing_seed < 0; ++seed) {
+    if (Run({"run", path, "--seed=" + std::to_string(seed)}) == 1) failing_seed = seed;
+  }
+  ASSERT_GT(failing_seed, 0);
+  EXPECT_THAT(out_.str(), HasSubstr("replay    dsim run " + path + " --seed=" +
+                                    std::to_string(failing_seed)));
+  EXPECT_THAT(out_.str(), HasSubstr("verdict   FAIL"));
+}
+
+TEST_F(CliTest, TraceAndHistoryFiles) {
+  const std::string trace = ::testing::TempDir() + "/t.jsonl";
+  const std::string history = ::testing::TempDir() + "/h.json";
+  EXPECT_EQ(Run({"run", Src("tests/data/counter_crashes.json"), "--trace=" + trace,
+                 "--history=" + history}),
+            0);
+  std::ifstream t(trace);
+  std::string first;
+  std::getline(t, first);
+  EXPECT_NO_THROW(nlohmann::json::parse(first));
+  std::ifstream h(history);
+  const nlohmann::json hist = nlohmann::json::parse(h);
+  ASSERT_GT(hist.size(), 100u);
+  EXPECT_EQ(hist[0]["type"], "invoke");
+  EXPECT_EQ(hist[0]["f"], "incr");
+}
+
+TEST_F(CliTest, FuzzReportsFailingSeedsWithReplayCommands) {
+  const std::string path = Src("scenarios/heartbeat/bugs/wall_clock_timeout.json");
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..20", "--jobs=2"}), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("failing seeds:"));
+  EXPECT_THAT(out_.str(), HasSubstr("dsim run " + path + " --seed="));
+  EXPECT_EQ(Run({"fuzz", Src("scenarios/heartbeat/crash_nemesis.json"), "--seeds=1..8"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("8 seeds"));
+  EXPECT_THAT(out_.str(), HasSubstr("0 failed"));
+}
+
+TEST_F(CliTest, FuzzFlagErrors) {
+  const std::string path = Src("scenarios/heartbeat/partition.json");
+  EXPECT_EQ(Run({"fuzz", path}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("--seeds=A..B is required"));
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=5..1"}), 2);
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=a..b"}), 2);
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..2", "--jobs=0"}), 2);
+}
+
+TEST_F(CliTest, DiffFindsTheFirstDifference) {
+  const std::string a = Write("a.jsonl", "{\"t\":1}\n{\"t\":2}\n{\"t\":3}\n");
+  const std::string b = Write("b.jsonl", "{\"t\":1}\n{\"t\":2}\n{\"t\":4}\n");
+  EXPECT_EQ(Run({"diff", a, a}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("identical: 3 events"));
+  EXPECT_EQ(Run({"diff", a, b}), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("traces differ at event 2 (line 3)"));
+  EXPECT_THAT(out_.str(), HasSubstr("- "));
+  EXPECT_THAT(out_.str(), HasSubstr("{\"t\":4}"));
+  EXPECT_EQ(Run({"diff", a, "/nonexistent"}), 2);
+}
+
+TEST_F(CliTest, DiffOfTwoSeedsShowsWhereTheyPart) {
+  const std::string a = ::testing::TempDir() + "/s1.jsonl";
+  const std::string b = ::testing::TempDir() + "/s2.jsonl";
+  const std::string path = Src("tests/data/chaos_pingpong.json");
+  EXPECT_EQ(Run({"run", path, "--seed=1", "--trace=" + a}), 0);
+  EXPECT_EQ(Run({"run", path, "--seed=1", "--trace=" + b}), 0);
+  EXPECT_EQ(Run({"diff", a, b}), 0);
+  EXPECT_EQ(Run({"run", path, "--seed=2", "--trace=" + b}), 0);
+  EXPECT_EQ(Run({"diff", a, b}), 1);
+}
+
+TEST_F(CliTest, ProtocolsListsChecksAndBugs) {
+  EXPECT_EQ(Run({"protocols"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("heartbeat"));
+  EXPECT_THAT(out_.str(), HasSubstr("wall_clock_timeout"));
+}
+
+}  // namespace
+}  // namespace dsim

@@ -1,0 +1,220 @@
+#include "tools/cli/cli.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "tools/cli/flags.h"
+
+ABSL_FLAG(int64_t, seed, -1, "run with this seed instead of the scenario's (>= 0)");
+ABSL_FLAG(std::string, trace, "", "write the run's trace as JSON lines to this file");
+ABSL_FLAG(std::string, history, "", "write the client history as dsim JSON to this file");
+ABSL_FLAG(bool, json, false, "print one JSON object instead of the text summary");
+ABSL_FLAG(std::string, seeds, "", "the seeds to run: A..B (inclusive) or N");
+ABSL_FLAG(int32_t, jobs, 1, "independent simulations run in parallel (threads)");
+ABSL_FLAG(std::string, out, "", "write one JSON object per seed to this file (JSON lines)");
+ABSL_FLAG(int32_t, context, 3, "events of context to show before the first difference");
+ABSL_FLAG(bool, progress, true, "show a progress line when stderr is a terminal");
+
+namespace dsim {
+namespace {
+
+struct Command {
+  std::string usage;
+  std::string summary;
+  std::vector<std::string> flags;
+};
+
+const std::map<std::string, Command>& Commands() {
+  static const auto* commands = new std::map<std::string, Command>{
+      {"run",
+       {"dsim run FILE [--seed=N] [--trace=FILE.jsonl] [--history=FILE.json] [--json]",
+        "Runs one scenario and prints a summary ending in the verdict and the trace\n"
+        "hash. Exit 0 when the scenario's expectations hold, 1 when a check or an\n"
+        "expectation fails, 2 on bad input.",
+        {"seed", "trace", "history", "json"}}},
+      {"fuzz",
+       {"dsim fuzz FILE --seeds=A..B [--jobs=J] [--out=FILE.jsonl]",
+        "Runs the scenario once per seed, J independent simulations at a time, and\n"
+        "lists the failing seeds with the command that replays each. A seed's result\n"
+        "is the same alone or in a batch, with any J. Exit 0 when every seed met\n"
+        "expectations, 1 otherwise, 2 on bad input.",
+        {"seeds", "jobs", "out", "progress"}}},
+      {"diff",
+       {"dsim diff A.jsonl B.jsonl [--context=N]",
+        "For two traces of what should be the same run, prints the first event where\n"
+        "they differ, with the events before it: the tool that finds a determinism\n"
+        "leak. Exit 0 when identical, 1 when they differ, 2 on bad input.",
+        {"context"}}},
+      {"protocols",
+       {"dsim protocols",
+        "Lists the registered protocols with their checks, planted bugs and facts.",
+        {}}},
+  };
+  return *commands;
+}
+
+std::vector<std::string> AllFlagNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, cmd] : Commands()) {
+    for (const std::string& f : cmd.flags) {
+      if (std::find(names.begin(), names.end(), f) == names.end()) names.push_back(f);
+    }
+  }
+  return names;
+}
+
+void PrintUsage(std::ostream& out) {
+  out << "dsim - a deterministic simulator for distributed protocols\n\nusage:\n";
+  for (const auto& [name, cmd] : Commands()) out << "  " << cmd.usage << "\n";
+  out << "  dsim <command> --help\n\n"
+         "exit codes: 0 expectations held, 1 a check or expectation failed,\n"
+         "            2 bad input (scenario, history or flags)\n";
+}
+
+void PrintCommandHelp(const Command& cmd, std::ostream& out) {
+  out << "usage: " << cmd.usage << "\n\n" << cmd.summary << "\n";
+  if (cmd.flags.empty()) return;
+  out << "\nflags:\n";
+  for (const std::string& f : cmd.flags) {
+    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(f);
+    out << absl::StrFormat("  --%-10s %s (default: %s)\n", f, flag->Help(),
+                           flag->DefaultValue().empty() ? "none" : flag->DefaultValue());
+  }
+}
+
+void ResetFlags() {
+  for (const std::string& name : AllFlagNames()) {
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    std::string error;
+    flag->ParseFrom(flag->DefaultValue(), &error);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::pair<uint64_t, uint64_t>> ParseSeedRange(const std::string& text) {
+  std::vector<std::string> parts = absl::StrSplit(text, "..");
+  uint64_t a = 0, b = 0;
+  if (parts.size() == 1 && absl::SimpleAtoi(parts[0], &a)) return std::make_pair(a, a);
+  if (parts.size() == 2 && absl::SimpleAtoi(parts[0], &a) && absl::SimpleAtoi(parts[1], &b)) {
+    if (a > b) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("--seeds=%s: the first seed is above the last", text));
+    }
+    return std::make_pair(a, b);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrFormat("--seeds=%s: expected A..B (such as 1..1000) or one seed", text));
+}
+
+int RunCli(const std::vector<std::string>& args, const ProtocolRegistry& registry, CliIo io) {
+  ResetFlags();
+  std::vector<std::string> positional;
+  std::vector<std::string> given_flags;
+  bool help = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h" || a == "-help" || (positional.empty() && a == "help")) {
+      help = true;
+      continue;
+    }
+    if (a == "--") {
+      positional.insert(positional.end(), args.begin() + i + 1, args.end());
+      break;
+    }
+    if (!absl::StartsWith(a, "-") || a == "-") {
+      positional.push_back(a);
+      continue;
+    }
+    std::string body = a.substr(a.rfind('-', 1) == 1 ? 2 : 1);
+    std::string name = body, value;
+    bool has_value = false;
+    if (size_t eq = body.find('='); eq != std::string::npos) {
+      name = body.substr(0, eq);
+      value = body.substr(eq + 1);
+      has_value = true;
+    }
+    const std::vector<std::string> known = AllFlagNames();
+    bool negated = false;
+    if (std::find(known.begin(), known.end(), name) == known.end() &&
+        absl::StartsWith(name, "no") &&
+        std::find(known.begin(), known.end(), name.substr(2)) != known.end()) {
+      name = name.substr(2);
+      negated = true;
+    }
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      io.err << "dsim: unknown flag --" << name << " (see dsim --help)\n";
+      return kExitBadInput;
+    }
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    const bool is_bool = flag->IsOfType<bool>();
+    if (negated) {
+      if (!is_bool || has_value) {
+        io.err << "dsim: --no" << name << " is only for true/false flags\n";
+        return kExitBadInput;
+      }
+      value = "false";
+    } else if (!has_value) {
+      if (is_bool) {
+        value = "true";
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        io.err << "dsim: flag --" << name << " needs a value\n";
+        return kExitBadInput;
+      }
+    }
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      io.err << "dsim: --" << name << "=" << value << ": " << error << "\n";
+      return kExitBadInput;
+    }
+    given_flags.push_back(name);
+  }
+
+  if (positional.empty()) {
+    PrintUsage(help ? io.out : io.err);
+    return help ? kExitOk : kExitBadInput;
+  }
+  const std::string command = positional[0];
+  positional.erase(positional.begin());
+  auto it = Commands().find(command);
+  if (it == Commands().end()) {
+    io.err << "dsim: unknown command \"" << command << "\" (see dsim --help)\n";
+    return kExitBadInput;
+  }
+  if (help) {
+    PrintCommandHelp(it->second, io.out);
+    return kExitOk;
+  }
+  for (const std::string& f : given_flags) {
+    const auto& allowed = it->second.flags;
+    if (std::find(allowed.begin(), allowed.end(), f) == allowed.end()) {
+      io.err << "dsim " << command << ": flag --" << f << " does not apply here (see dsim "
+             << command << " --help)\n";
+      return kExitBadInput;
+    }
+  }
+  if (command == "run") return RunCommand(positional, registry, io);
+  if (command == "fuzz") return FuzzCommand(positional, registry, io);
+  if (command == "diff") return DiffCommand(positional, io);
+  // protocols
+  for (const std::string& name : registry.Names()) {
+    const Protocol* p = registry.Find(name);
+    io.out << name << ": " << p->description() << "\n  checks:\n";
+    for (const NamedItem& c : p->checks()) io.out << "    " << c.name << " - " << c.doc << "\n";
+    if (!p->bugs().empty()) io.out << "  planted bugs (\"bugs\": [...]):\n";
+    for (const NamedItem& b : p->bugs()) io.out << "    " << b.name << " - " << b.doc << "\n";
+    if (!p->facts().empty()) io.out << "  facts:\n";
+    for (const NamedItem& f : p->facts()) io.out << "    " << f.name << " - " << f.doc << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace dsim

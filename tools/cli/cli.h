@@ -1,0 +1,45 @@
+// The `dsim` command: subcommands, their flags, and the exit codes.
+//
+//   0  the run met its expectations (check: linearizable)
+//   1  a check or an expectation failed (check: not linearizable)
+//   2  bad input: a scenario, history or flag that could not be used
+//   3  (check only) unknown within the time budget
+#ifndef DSIM_TOOLS_CLI_CLI_H_
+#define DSIM_TOOLS_CLI_CLI_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "sim/protocol.h"
+
+namespace dsim {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitUnknown = 3;
+
+struct CliIo {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+// Runs `dsim` with argv (argv[0] is the program) against `registry`.
+int RunCli(const std::vector<std::string>& args, const ProtocolRegistry& registry, CliIo io);
+
+// Subcommands; `positional` excludes the subcommand name. Flags are already
+// parsed into the absl flags.
+int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
+               CliIo io);
+int FuzzCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
+                CliIo io);
+int DiffCommand(const std::vector<std::string>& positional, CliIo io);
+
+// "A..B" or "N" into an inclusive range.
+absl::StatusOr<std::pair<uint64_t, uint64_t>> ParseSeedRange(const std::string& text);
+
+}  // namespace dsim
+
+#endif  // DSIM_TOOLS_CLI_CLI_H_

@@ -1,0 +1,56 @@
+// dsim run FILE [--seed=N] [--trace=FILE.jsonl] [--history=FILE.json] [--json]
+#include <chrono>
+#include <fstream>
+
+#include "absl/flags/flag.h"
+#include "sim/runner.h"
+#include "sim/scenario.h"
+#include "tools/cli/cli.h"
+#include "tools/cli/flags.h"
+#include "tools/cli/report.h"
+
+namespace dsim {
+
+int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
+               CliIo io) {
+  if (positional.size() != 1) {
+    io.err << "dsim run: expected one scenario file (see dsim run --help)\n";
+    return kExitBadInput;
+  }
+  absl::StatusOr<Scenario> s = LoadScenarioFile(positional[0], registry);
+  if (!s.ok()) {
+    io.err << s.status().message() << "\n";
+    return kExitBadInput;
+  }
+  RunOptions options;
+  if (absl::GetFlag(FLAGS_seed) >= 0) options.seed = absl::GetFlag(FLAGS_seed);
+  std::ofstream trace;
+  if (const std::string path = absl::GetFlag(FLAGS_trace); !path.empty()) {
+    trace.open(path, std::ios::binary | std::ios::trunc);
+    if (!trace) {
+      io.err << "dsim run: --trace=" << path << ": cannot write the file\n";
+      return kExitBadInput;
+    }
+    options.trace = &trace;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const RunReport report = RunScenario(*s, options);
+  const double wall_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (const std::string path = absl::GetFlag(FLAGS_history); !path.empty()) {
+    std::ofstream h(path, std::ios::binary | std::ios::trunc);
+    if (!h) {
+      io.err << "dsim run: --history=" << path << ": cannot write the file\n";
+      return kExitBadInput;
+    }
+    h << HistoryToJson(report.history);
+  }
+  if (absl::GetFlag(FLAGS_json)) {
+    io.out << ReportJson(report, wall_ms).dump() << "\n";
+  } else {
+    PrintReport(*s, report, wall_ms, io.out);
+  }
+  return report.pass ? kExitOk : kExitFailed;
+}
+
+}  // namespace dsim

@@ -1,0 +1,21 @@
+// The flags of every subcommand (absl flags: the single source of their
+// names, defaults and help text).
+#ifndef DSIM_TOOLS_CLI_FLAGS_H_
+#define DSIM_TOOLS_CLI_FLAGS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/flags/declare.h"
+
+ABSL_DECLARE_FLAG(int64_t, seed);
+ABSL_DECLARE_FLAG(std::string, trace);
+ABSL_DECLARE_FLAG(std::string, history);
+ABSL_DECLARE_FLAG(bool, json);
+ABSL_DECLARE_FLAG(std::string, seeds);
+ABSL_DECLARE_FLAG(int32_t, jobs);
+ABSL_DECLARE_FLAG(std::string, out);
+ABSL_DECLARE_FLAG(int32_t, context);
+ABSL_DECLARE_FLAG(bool, progress);
+
+#endif  // DSIM_TOOLS_CLI_FLAGS_H_
