@@ -30,6 +30,7 @@ class LocalClock {
 
   int64_t Mono(int64_t true_ns) const {
     const int64_t d = true_ns - base_true_ns_;
+    if (ppb_ == 0) return base_mono_ns_ + d;  // the common, ideal-rate case
     return base_mono_ns_ + d +
            static_cast<int64_t>(static_cast<__int128>(d) * ppb_ / kPartsPerBillion);
   }
@@ -39,6 +40,7 @@ class LocalClock {
   int64_t TrueAtMono(int64_t mono_ns) const {
     const int64_t m = mono_ns - base_mono_ns_;
     if (m <= 0) return base_true_ns_;
+    if (ppb_ == 0) return base_true_ns_ + m;
     int64_t d = static_cast<int64_t>(static_cast<__int128>(m) * kPartsPerBillion /
                                      (kPartsPerBillion + ppb_));
     while (Mono(base_true_ns_ + d) < mono_ns) ++d;

@@ -53,7 +53,23 @@ class EventQueue {
     const Entry top = heap_.front();
     const Entry last = heap_.back();
     heap_.pop_back();
-    if (!heap_.empty()) SiftDown(0, last);
+    const size_t n = heap_.size();
+    if (n == 0) return top;
+    // Bottom-up: walk the hole at the root down to a leaf along the smallest
+    // children, then sift `last` up from there.
+    // `last` came from the bottom, so it rarely climbs far.
+    Entry* h = heap_.data();
+    size_t i = 0;
+    for (;;) {
+      const size_t c = (i << 2) + 1;
+      if (c >= n) break;
+      const size_t end = c + 4 < n ? c + 4 : n;
+      size_t m = c;
+      for (size_t k = c + 1; k < end; ++k) m = h[k].key < h[m].key ? k : m;
+      h[i] = h[m];
+      i = m;
+    }
+    SiftUp(i, last);
     return top;
   }
 
