@@ -85,6 +85,7 @@ struct HistoryEvent {
   Value value;
   int64_t time_ns = -1;  // true time; -1 when unknown
   int32_t node = 0;      // the server that served the operation, if known
+  int32_t line = 0;      // where it came from in a history file (0: not from a file)
 };
 
 using History = std::vector<HistoryEvent>;

@@ -1,0 +1,144 @@
+#include "sim/check/sequential.h"
+
+#include <map>
+#include <memory>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "sim/check/search_support.h"
+
+namespace dsim {
+
+SequentialResult CheckSequentialConsistency(const std::vector<Operation>& all_ops,
+                                            const Model& model, const CheckBudget& budget) {
+  SequentialResult result;
+  // Operations per key (each key its own state machine) and per process (in
+  // invocation order).
+  std::map<std::string, std::vector<const Operation*>> by_key;
+  std::map<int32_t, std::vector<const Operation*>> by_process;
+  for (const Operation& op : all_ops) {
+    if (model.IsNoop(op.op)) continue;
+    ++result.ops;
+    by_key[model.partition_by_key() && op.key ? *op.key : ""].push_back(&op);
+    by_process[op.process].push_back(&op);
+  }
+  struct Ref {
+    uint32_t key;
+    uint32_t local;  // index within its key's machine
+  };
+  std::map<const Operation*, Ref> refs;
+  std::vector<std::unique_ptr<StateMachine>> machines;
+  for (const auto& [key, ops] : by_key) {
+    std::vector<const ModelOp*> mops;
+    for (size_t i = 0; i < ops.size(); ++i) {
+      refs[ops[i]] = {static_cast<uint32_t>(machines.size()), static_cast<uint32_t>(i)};
+      mops.push_back(&ops[i]->op);
+    }
+    machines.push_back(model.Compile(mops));
+  }
+  std::vector<std::vector<Ref>> seq;  // per process
+  std::vector<std::vector<const Operation*>> seq_ops;
+  for (const auto& [p, ops] : by_process) {
+    seq.emplace_back();
+    seq_ops.push_back(ops);
+    for (const Operation* op : ops) seq.back().push_back(refs[op]);
+  }
+  const size_t P = seq.size(), K = machines.size();
+  // A configuration: positions (P words) then states (K words).
+  std::vector<uint64_t> config(P + K, 0);
+  for (size_t k = 0; k < K; ++k) config[P + k] = machines[k]->Init();
+  std::vector<uint64_t> zobrist = ZobristWords(P + K);
+  auto word_hash = [&](size_t i, uint64_t v) {
+    uint64_t x = (v + 1) * 0x9E3779B97F4A7C15ull ^ zobrist[i];
+    x ^= x >> 29;
+    return x * 0xBF58476D1CE4E5B9ull;
+  };
+  uint64_t hash = 0;
+  for (size_t i = 0; i < P + K; ++i) hash ^= word_hash(i, config[i]);
+  VisitedSet visited((P + K) * 64);
+  visited.Insert(hash, 0, config.data());
+
+  struct Frame {
+    size_t next_process;  // the next process to try from this configuration
+    size_t moved = 0;     // the process whose step led here
+    uint64_t old_state = 0;
+  };
+  std::vector<Frame> stack{{0, SIZE_MAX, 0}};
+  size_t placed = 0, best_placed = 0;
+  std::vector<uint64_t> best_config = config;
+  uint64_t steps = 0;
+  while (!stack.empty()) {
+    if ((++steps & 1023) == 0) {
+      if ((budget.max_steps != 0 && steps > budget.max_steps) || (budget.expired && budget.expired()) ||
+          visited.memory_bytes() > budget.max_memory_bytes) {
+        result.verdict = Verdict::kUnknown;
+        result.steps = steps;
+        result.detail = "budget exhausted";
+        return result;
+      }
+    }
+    if (placed == result.ops) {
+      result.steps = steps;
+      result.detail = absl::StrFormat("an order of all %d operations keeps every process's order",
+                                      result.ops);
+      return result;
+    }
+    Frame& f = stack.back();
+    bool descended = false;
+    while (f.next_process < P) {
+      const size_t p = f.next_process++;
+      if (config[p] >= seq[p].size()) continue;
+      const Ref r = seq[p][config[p]];
+      const int64_t next = machines[r.key]->Step(static_cast<uint32_t>(config[P + r.key]), r.local);
+      if (next == StateMachine::kIllegal) continue;
+      const uint64_t old = config[P + r.key];
+      uint64_t h = hash ^ word_hash(p, config[p]) ^ word_hash(p, config[p] + 1) ^
+                   word_hash(P + r.key, old) ^ word_hash(P + r.key, static_cast<uint64_t>(next));
+      ++config[p];
+      config[P + r.key] = static_cast<uint64_t>(next);
+      if (!visited.Insert(h, 0, config.data())) {
+        --config[p];
+        config[P + r.key] = old;
+        continue;
+      }
+      hash = h;
+      ++placed;
+      if (placed > best_placed) {
+        best_placed = placed;
+        best_config = config;
+      }
+      stack.push_back({0, p, old});
+      descended = true;
+      break;
+    }
+    if (descended) continue;
+    // Backtrack: undo the step that led here.
+    const Frame done = stack.back();
+    stack.pop_back();
+    if (done.moved == SIZE_MAX) break;
+    const size_t p = done.moved;
+    --config[p];
+    const Ref r = seq[p][config[p]];
+    hash ^= word_hash(p, config[p] + 1) ^ word_hash(p, config[p]) ^
+            word_hash(P + r.key, config[P + r.key]) ^ word_hash(P + r.key, done.old_state);
+    config[P + r.key] = done.old_state;
+    --placed;
+  }
+  result.verdict = Verdict::kNotLinearizable;
+  result.steps = steps;
+  std::vector<std::string> blocked;
+  for (size_t p = 0; p < P; ++p) {
+    if (best_config[p] < seq[p].size()) {
+      const Ref r = seq[p][best_config[p]];
+      blocked.push_back(absl::StrFormat("%s (state %s)", seq_ops[p][best_config[p]]->Describe(),
+                                        machines[r.key]->Describe(static_cast<uint32_t>(best_config[P + r.key]))));
+    }
+  }
+  result.detail = absl::StrFormat(
+      "no order keeps every process's order: the best placed %d of %d operations, then each "
+      "process's next operation was illegal: %s",
+      best_placed, result.ops, absl::StrJoin(blocked, "; "));
+  return result;
+}
+
+}  // namespace dsim
