@@ -165,6 +165,62 @@ TEST_F(CliTest, DiffOfTwoSeedsShowsWhereTheyPart) {
   EXPECT_EQ(Run({"diff", a, b}), 1);
 }
 
+TEST_F(CliTest, CheckExitCodesAndJson) {
+  const std::string good = Write("good.edn",
+      "[{:process 0, :type :invoke, :f :write, :value 1}\n"
+      " {:process 0, :type :ok, :f :write, :value 1}\n"
+      " {:process 1, :type :invoke, :f :read, :value nil}\n"
+      " {:process 1, :type :ok, :f :read, :value 1}]\n");
+  EXPECT_EQ(Run({"check", "--model=register", good}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("linearizable"));
+  const std::string bad = Write("bad.edn",
+      "[{:process 0, :type :invoke, :f :write, :value 1}\n"
+      " {:process 0, :type :ok, :f :write, :value 1}\n"
+      " {:process 1, :type :invoke, :f :read, :value nil}\n"
+      " {:process 1, :type :ok, :f :read, :value 2}]\n");
+  EXPECT_EQ(Run({"check", "--model=register", bad}), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("the shortest prefix that cannot be linearized"));
+  EXPECT_EQ(Run({"check", "--model=register", bad, "--json"}), 1);
+  const nlohmann::json j = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(j["verdict"], "not-linearizable");
+  EXPECT_EQ(j["ops"], 2);
+  EXPECT_EQ(j["partitions"], 1);
+  EXPECT_TRUE(j.contains("elapsed_ms"));
+  EXPECT_EQ(j["witness"]["prefix_events"], 4);
+  // Knossos conventions: registers start at 0 and a nil read says nothing.
+  const std::string knossos = Write("k.edn",
+      "[{:process 1, :type :invoke, :f :read, :value nil}\n"
+      " {:process 1, :type :ok, :f :read, :value 0}\n"
+      " {:process 1, :type :invoke, :f :read, :value nil}\n"
+      " {:process 1, :type :ok, :f :read, :value nil}]\n");
+  EXPECT_EQ(Run({"check", "--model=cas-register", knossos}), 1);
+  EXPECT_EQ(Run({"check", "--model=cas-register", "--init=0", "--nil-read=unknown", knossos}), 0);
+}
+
+TEST_F(CliTest, CheckUnknownWithinTheBudget) {
+  std::string text = "[";
+  for (int p = 0; p < 16; ++p) text += "{:process " + std::to_string(p) + ", :type :invoke, :f :write, :value " + std::to_string(p) + "}\n";
+  for (int p = 0; p < 16; ++p) text += "{:process " + std::to_string(p) + ", :type :ok, :f :write, :value " + std::to_string(p) + "}\n";
+  text += "{:process 99, :type :invoke, :f :read, :value nil}\n{:process 99, :type :ok, :f :read, :value 77}]";
+  const std::string hard = Write("hard.edn", text);
+  EXPECT_EQ(Run({"check", "--model=register", hard, "--timeout=1ns", "--json"}), 3);
+  EXPECT_EQ(nlohmann::json::parse(out_.str())["verdict"], "unknown");
+}
+
+TEST_F(CliTest, CheckBadInput) {
+  const std::string bad = Write("broken.edn", "[{:process 0, :type :invoke, :f :write, :value 1}\n {:process 0 :type :what}]");
+  EXPECT_EQ(Run({"check", "--model=register", bad}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("broken.edn:2: :type must be one of"));
+  EXPECT_EQ(Run({"check", "--model=raft-log", bad}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("unknown model"));
+  EXPECT_EQ(Run({"check", "--model=register", "/nonexistent.edn"}), 2);
+  EXPECT_EQ(Run({"check", "--model=register", bad, "--timeout=soon"}), 2);
+  EXPECT_EQ(Run({"check", "--model=register", bad, "--nil-read=maybe"}), 2);
+  const std::string orphan = Write("orphan.edn", "[{:process 0, :type :ok, :f :write, :value 1}]");
+  EXPECT_EQ(Run({"check", "--model=register", orphan}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("orphan.edn:1: ok for process 0"));
+}
+
 TEST_F(CliTest, ProtocolsListsChecksAndBugs) {
   EXPECT_EQ(Run({"protocols"}), 0);
   EXPECT_THAT(out_.str(), HasSubstr("heartbeat"));

@@ -17,5 +17,9 @@ ABSL_DECLARE_FLAG(int32_t, jobs);
 ABSL_DECLARE_FLAG(std::string, out);
 ABSL_DECLARE_FLAG(int32_t, context);
 ABSL_DECLARE_FLAG(bool, progress);
+ABSL_DECLARE_FLAG(std::string, model);
+ABSL_DECLARE_FLAG(std::string, timeout);
+ABSL_DECLARE_FLAG(std::string, init);
+ABSL_DECLARE_FLAG(std::string, nil_read);
 
 #endif  // DSIM_TOOLS_CLI_FLAGS_H_
