@@ -20,10 +20,12 @@ bool IsDelimiter(char c) {
 }  // namespace
 
 const Edn* Edn::Get(std::string_view keyword) const {
-  for (const auto& [k, v] : entries) {
+  if (kind != Kind::kMap) return nullptr;
+  for (size_t i = 0; i + 1 < items.size(); i += 2) {
+    const Edn& k = items[i];
     if (k.kind == Kind::kKeyword && k.s.size() == keyword.size() + 1 &&
         std::string_view(k.s).substr(1) == keyword) {
-      return &v;
+      return &items[i + 1];
     }
   }
   return nullptr;
@@ -57,7 +59,9 @@ std::string Edn::ToString() const {
       return absl::StrCat("#{", join(items), "}");
     case Kind::kMap: {
       std::vector<std::string> parts;
-      for (const auto& [k, v] : entries) parts.push_back(absl::StrCat(k.ToString(), " ", v.ToString()));
+      for (size_t i = 0; i + 1 < items.size(); i += 2) {
+        parts.push_back(absl::StrCat(items[i].ToString(), " ", items[i + 1].ToString()));
+      }
       return absl::StrCat("{", absl::StrJoin(parts, ", "), "}");
     }
   }
@@ -154,15 +158,9 @@ absl::StatusOr<Edn> EdnReader::ReadCollection(char close, Edn::Kind kind) {
     if (!item.ok()) return item.status();
     e.items.push_back(std::move(*item));
   }
-  if (kind == Edn::Kind::kMap) {
-    if (e.items.size() % 2 != 0) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("line %d: a map needs an even number of forms", e.line));
-    }
-    for (size_t i = 0; i < e.items.size(); i += 2) {
-      e.entries.emplace_back(std::move(e.items[i]), std::move(e.items[i + 1]));
-    }
-    e.items.clear();
+  if (kind == Edn::Kind::kMap && e.items.size() % 2 != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("line %d: a map needs an even number of forms", e.line));
   }
   return e;
 }

@@ -26,8 +26,9 @@ struct Edn {
   int64_t i = 0;
   double f = 0;
   std::string s;                               // string, keyword (with ':'), symbol
-  std::vector<Edn> items;                      // vector, list, set
-  std::vector<std::pair<Edn, Edn>> entries;    // map
+  // Vector, list and set elements; for a map, keys and values alternate
+  // (a vector of pairs of an incomplete type is not portable).
+  std::vector<Edn> items;
   int line = 0;                                // where the form starts
 
   bool is_seq() const { return kind == Kind::kVector || kind == Kind::kList; }

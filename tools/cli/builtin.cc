@@ -1,11 +1,13 @@
 #include "tools/cli/builtin.h"
 
 #include "protocols/heartbeat/heartbeat_protocol.h"
+#include "protocols/paxos/paxos_protocols.h"
 
 namespace dsim {
 
 void RegisterBuiltinProtocols(ProtocolRegistry& registry) {
   registry.Add(heartbeat::MakeProtocol());
+  registry.Add(paxos::MakeSingleDecreeProtocol());
 }
 
 }  // namespace dsim

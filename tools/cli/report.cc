@@ -8,8 +8,12 @@
 namespace dsim {
 namespace {
 
+// Long facts (a list of a thousand ballots) are cut in the text summary;
+// --json has them whole.
 std::string FactText(const nlohmann::json& j) {
-  return j.is_string() ? j.get<std::string>() : j.dump();
+  std::string s = j.is_string() ? j.get<std::string>() : j.dump();
+  if (s.size() > 120) s = s.substr(0, 100) + absl::StrFormat("... (%d chars)", s.size());
+  return s;
 }
 
 }  // namespace
