@@ -1,26 +1,35 @@
 // What Paxos nodes did, as the checks of shared/docs/protocols.md 1.8 need it:
-// promises, acceptances, proposals sent, values learned and applied. Nodes
-// append; the run's checks read. Entries are stamped with true time, which
-// processes never see.
+// promises, acceptances, proposals sent, values learned. Nodes append; the
+// run's checks read. Values are interned once and referred to by id.
+//
+// Acceptances and promises are durable state: an acceptor stamps them after
+// its disk sync (Context::Stamp), and Settle() keeps only those whose node
+// was still up at the stamp - an acceptance a crash erased never happened.
 #ifndef DSIM_PROTOCOLS_PAXOS_OBSERVATIONS_H_
 #define DSIM_PROTOCOLS_PAXOS_OBSERVATIONS_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "protocols/paxos/ballot.h"
+#include "sim/absl_view.h"
 #include "sim/check/consensus.h"
 #include "sim/simulator.h"
 
 namespace dsim::paxos {
 
+using ValueId = uint32_t;
+
 struct Reported {
   int64_t instance;  // single-decree: 0
   Ballot ballot;     // the acceptor's accepted ballot there
-  std::string value;
+  ValueId value;
 };
 
 // A Promise as its proposer received it, while still in phase 1.
@@ -37,7 +46,8 @@ struct AcceptedEvent {
   NodeId acceptor;
   int64_t instance;
   Ballot ballot;
-  std::string value;
+  ValueId value;
+  ObservationStamp stamp;
 };
 
 struct AcceptSentEvent {
@@ -45,7 +55,7 @@ struct AcceptSentEvent {
   NodeId proposer;
   int64_t instance;
   Ballot ballot;
-  std::string value;
+  ValueId value;
 };
 
 struct LearnEvent {
@@ -53,7 +63,13 @@ struct LearnEvent {
   NodeId node;
   uint32_t incarnation;
   int64_t instance;
-  std::string value;
+  ValueId value;
+};
+
+struct PromiseWrite {
+  int64_t time_ns;
+  Ballot ballot;
+  ObservationStamp stamp;
 };
 
 class PaxosLog {
@@ -61,36 +77,67 @@ class PaxosLog {
   void Attach(const Simulator* sim) { sim_ = sim; }
   int64_t now() const { return sim_->now(); }
 
+  ValueId Intern(std::string_view value) {
+    auto it = ids_.find(AV(value));
+    if (it != ids_.end()) return it->second;
+    values_.emplace_back(value);
+    const ValueId id = static_cast<ValueId>(values_.size() - 1);
+    ids_.emplace(values_.back(), id);
+    return id;
+  }
+  const std::string& value(ValueId id) const { return values_[id]; }
+
   void PromiseReceived(NodeId acceptor, NodeId proposer, Ballot b, std::vector<Reported> reported) {
     promises.push_back({now(), acceptor, proposer, b, std::move(reported)});
   }
-  void Accepted(NodeId acceptor, int64_t instance, Ballot b, const std::string& v) {
-    accepted.push_back({now(), acceptor, instance, b, v});
+  void Accepted(ObservationStamp stamp, NodeId acceptor, int64_t instance, Ballot b, ValueId v) {
+    accepted.push_back({0, acceptor, instance, b, v, stamp});
   }
-  void AcceptSent(NodeId proposer, int64_t instance, Ballot b, const std::string& v) {
+  void AcceptSent(NodeId proposer, int64_t instance, Ballot b, ValueId v) {
     accept_sent.push_back({now(), proposer, instance, b, v});
   }
-  void Learned(NodeId node, uint32_t incarnation, int64_t instance, const std::string& v) {
+  void Learned(NodeId node, uint32_t incarnation, int64_t instance, ValueId v) {
     learned.push_back({now(), node, incarnation, instance, v});
   }
-  // Every value an acceptor adopted as `promised` (by a Prepare or an
-  // Accept), for the monotonicity check.
-  void PromiseSet(NodeId acceptor, Ballot b) { promise_writes[acceptor].push_back({now(), b}); }
+  // An acceptor adopted `b` as its promise (by a Prepare or an Accept).
+  void PromiseSet(ObservationStamp stamp, NodeId acceptor, Ballot b) {
+    promise_writes[acceptor].push_back({0, b, stamp});
+  }
+  void BecameLeader(NodeId node, Ballot b) { leaders.push_back({now(), node, b}); }
+  // Keeps the stamped observations whose node was up at their stamp, with
+  // their times, in time order. Call once, before the checks.
+  void Settle();
 
+  struct Leadership {
+    int64_t time_ns;
+    NodeId node;
+    Ballot ballot;
+  };
   std::vector<PromiseEvent> promises;
   std::vector<AcceptedEvent> accepted;
   std::vector<AcceptSentEvent> accept_sent;
   std::vector<LearnEvent> learned;
-  std::map<NodeId, std::vector<std::pair<int64_t, Ballot>>> promise_writes;
+  std::map<NodeId, std::vector<PromiseWrite>> promise_writes;
+  std::vector<Leadership> leaders;
   std::set<std::string> proposed;  // every value a client submitted
 
  private:
   const Simulator* sim_ = nullptr;
+  std::vector<std::string> values_;  // by id; a deque-like growth would do, ids_ copies keys
+  absl::flat_hash_map<std::string, ValueId> ids_;  // looked up only
 };
 
-// The Paxos invariants over a log; each check reports into `out` when its
-// name is in `checks`. `quorum` is the true majority, whatever the nodes
-// believed.
+// How values are compared and shown: `proposal_of` maps a chosen value to
+// the form clients proposed it in, `describe` renders one for a message
+// (both identity when empty).
+struct ValueSemantics {
+  std::string noop;
+  std::function<std::string(const std::string&)> proposal_of;
+  std::function<std::string(const std::string&)> describe;
+};
+
+// The Paxos invariants over a settled log. `quorum` is the true majority,
+// whatever the nodes believed.
 struct PaxosFindings {
   Finding agreement;       // P1: at most one value chosen per instance
   Finding validity;        // P2: chosen values were proposed (or no-ops)
@@ -101,8 +148,7 @@ struct PaxosFindings {
   std::map<int64_t, std::string> chosen;  // instance -> the (first) chosen value
 };
 
-PaxosFindings CheckPaxos(const PaxosLog& log, int num_acceptors, int quorum,
-                         const std::string& noop);
+PaxosFindings CheckPaxos(const PaxosLog& log, int quorum, const ValueSemantics& values);
 
 }  // namespace dsim::paxos
 

@@ -119,7 +119,8 @@ void SingleServer::Abandon(Context& ctx, Ballot seen) {
 void SingleServer::OnPromise(Context& ctx, NodeId from, const Promise& p) {
   if (phase_ != Phase::kOne || p.ballot != ballot_) return;
   if (!promises_.emplace(from, p).second) return;
-  log_->PromiseReceived(from, ctx.id(), ballot_, {{0, p.accepted_ballot, p.accepted_value}});
+  log_->PromiseReceived(from, ctx.id(), ballot_,
+                        {{0, p.accepted_ballot, log_->Intern(p.accepted_value)}});
   if (static_cast<int>(promises_.size()) < quorum()) return;
   Ballot best = 0;
   std::string value = *my_value_;
@@ -133,7 +134,7 @@ void SingleServer::OnPromise(Context& ctx, NodeId from, const Promise& p) {
   if (o_.bug_ignores_accepted) value = *my_value_;
   phase_ = Phase::kTwo;
   record_->last_proposal[ctx.id()] = value;
-  log_->AcceptSent(ctx.id(), 0, ballot_, value);
+  log_->AcceptSent(ctx.id(), 0, ballot_, log_->Intern(value));
   for (NodeId a : o_.acceptors) ctx.Send(a, Accept{ballot_, value});
   ctx.CancelTimer(phase_timer_);
   phase_timer_ = ctx.SetTimer(o_.phase_timeout_ns, kPhaseTimeout);
@@ -156,8 +157,8 @@ void SingleServer::OnPrepare(Context& ctx, NodeId from, const Prepare& p) {
     ctx.Send(static_cast<NodeId>(BallotProposer(promised_)), Nack{promised_, p.ballot});
   }
   promised_ = p.ballot;
-  log_->PromiseSet(ctx.id(), promised_);
   Persist(ctx);
+  log_->PromiseSet(ctx.Stamp(), ctx.id(), promised_);
   ctx.Send(from, Promise{p.ballot, accepted_ballot_, accepted_value_});
 }
 
@@ -171,9 +172,11 @@ void SingleServer::OnAccept(Context& ctx, NodeId from, const Accept& a) {
   promised_ = a.ballot;
   accepted_ballot_ = a.ballot;
   accepted_value_ = a.value;
-  log_->PromiseSet(ctx.id(), promised_);
   Persist(ctx);
-  log_->Accepted(ctx.id(), 0, a.ballot, a.value);
+  // Stamped after the sync: it counts only if the disk got it.
+  const ObservationStamp stamp = ctx.Stamp();
+  log_->PromiseSet(stamp, ctx.id(), a.ballot);
+  log_->Accepted(stamp, ctx.id(), 0, a.ballot, log_->Intern(a.value));
   for (NodeId l : o_.learners) ctx.Send(l, Accepted{a.ballot, a.value});
   if (!IsLearner(from)) ctx.Send(from, Accepted{a.ballot, a.value});
 }
@@ -187,7 +190,7 @@ void SingleServer::OnAccepted(Context& ctx, NodeId from, const Accepted& a) {
   v.insert(from);
   if (static_cast<int>(v.size()) < quorum()) return;
   learned_ = a.value;
-  log_->Learned(ctx.id(), ctx.incarnation(), 0, a.value);
+  log_->Learned(ctx.id(), ctx.incarnation(), 0, log_->Intern(a.value));
   ctx.Note("learn", static_cast<int64_t>(a.ballot));
   if (phase_ != Phase::kIdle) ctx.CancelTimer(phase_timer_);
   phase_ = Phase::kDone;

@@ -25,8 +25,9 @@ class SingleRun : public ProtocolRun {
     return std::make_unique<SingleClient>(c_.options, num_servers_);
   }
   void Finish(const std::set<std::string>& checks, RunOutcome& out) override {
+    log_.Settle();
     const int n = static_cast<int>(c_.options.acceptors.size());
-    const PaxosFindings f = CheckPaxos(log_, n, n / 2 + 1, "");
+    const PaxosFindings f = CheckPaxos(log_, n / 2 + 1, {});
     auto report = [&](const char* name, const Finding& x) {
       if (checks.count(name)) out.Check(name, x.ok, x.detail);
     };

@@ -1,0 +1,371 @@
+#include "protocols/paxos/multi.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+
+namespace dsim::paxos {
+namespace {
+
+// "a/" and 12 decimal digits: keys sort in instance order, and fit in a
+// string's inline buffer.
+std::string InstanceKey(int64_t i) {
+  std::string key = "a/000000000000";
+  for (size_t p = key.size(); i > 0 && p > 2; i /= 10) key[--p] = static_cast<char>('0' + i % 10);
+  return key;
+}
+
+}  // namespace
+
+ValueId MultiServer::Id(const Command& cmd) {
+  scratch_.clear();
+  EncodeTo(cmd, scratch_);
+  return log_->Intern(scratch_);
+}
+
+void MultiServer::OnStart(Context& ctx) {
+  if (const std::string* s = ctx.disk().Get("promised")) DecodeFrom(*s, promised_);
+  if (const std::string* s = ctx.disk().Get("max_round")) DecodeFrom(*s, max_round_);
+  for (const auto& [key, value] : ctx.disk().contents()) {
+    if (key.rfind("a/", 0) != 0) continue;
+    LogEntry e;
+    DSIM_ASSERT(DecodeFrom(value, e));
+    accepted_[e.instance] = e;
+  }
+  if (ctx.id() == o_.initial_leader && ctx.incarnation() == 0) {
+    StartElection(ctx);
+    return;
+  }
+  ArmElectionTimer(ctx);
+}
+
+void MultiServer::ArmElectionTimer(Context& ctx) {
+  const int64_t delay = ctx.rng().UniformInt(o_.election_timeout_ns, 2 * o_.election_timeout_ns);
+  const bool pending = election_timer_.valid();
+  election_deadline_ = ctx.Monotonic() + delay;
+  if (!pending) election_timer_ = ctx.SetTimer(delay, kElection);
+}
+
+void MultiServer::OnTimer(Context& ctx, TimerId, uint64_t tag) {
+  if (tag == kElection) {
+    election_timer_ = TimerId{};
+    const int64_t now = ctx.Monotonic();
+    if (now < election_deadline_) {  // the leader was heard since: wait on
+      election_timer_ = ctx.SetTimer(election_deadline_ - now, kElection);
+    } else if (role_ != Role::kLeader) {
+      StartElection(ctx);
+    }
+    return;
+  }
+  if (tag == kHeartbeat && role_ == Role::kLeader) SendHeartbeats(ctx);
+}
+
+void MultiServer::OnMessage(Context& ctx, const Envelope& m) {
+  switch (m.type) {
+    case ClientRequest::kType:
+      return OnClientRequest(ctx, m.from, m.As<ClientRequest>().cmd);
+    case MPrepare::kType:
+      return OnPrepare(ctx, m.from, m.As<MPrepare>());
+    case MPromise::kType:
+      return OnPromise(ctx, m.from, m.As<MPromise>());
+    case MNack::kType: {
+      const MNack n = m.As<MNack>();
+      if (role_ != Role::kFollower && n.ballot == ballot_ && n.promised > ballot_) StepDown(ctx, n.promised);
+      return;
+    }
+    case MAccept::kType:
+      return OnAccept(ctx, m.from, m.As<MAccept>());
+    case MAccepted::kType:
+      return OnAccepted(ctx, m.from, m.As<MAccepted>());
+    case Heartbeat::kType:
+      return OnHeartbeat(ctx, m.from, m.As<Heartbeat>());
+    case HeartbeatAck::kType:
+      return OnHeartbeatAck(ctx, m.from, m.As<HeartbeatAck>());
+    case CatchupReq::kType: {
+      CatchupResp resp;
+      for (auto it = chosen_.lower_bound(m.As<CatchupReq>().from_instance);
+           it != chosen_.end() && resp.chosen.size() < 256; ++it) {
+        resp.chosen.push_back({it->first, 0, it->second});
+      }
+      if (!resp.chosen.empty()) ctx.Send(m.from, resp);
+      return;
+    }
+    case CatchupResp::kType: {
+      for (const LogEntry& e : m.As<CatchupResp>().chosen) chosen_.emplace(e.instance, e.cmd);
+      catchup_asked_at_ = -1;
+      Advance(ctx);
+      return;
+    }
+  }
+}
+
+void MultiServer::StepDown(Context& ctx, Ballot seen) {
+  max_round_ = std::max(max_round_, BallotRound(seen));
+  if (role_ != Role::kFollower) ctx.Note("step_down", static_cast<int64_t>(ballot_));
+  role_ = Role::kFollower;
+  proposals_.clear();
+  votes_.clear();
+  lease_expires_ = 0;
+  ArmElectionTimer(ctx);
+}
+
+// --- Phase 1, once for all instances from prepare_from_ on -----------------------
+
+void MultiServer::StartElection(Context& ctx) {
+  role_ = Role::kCandidate;
+  max_round_ = std::max(max_round_, BallotRound(promised_)) + 1;
+  ctx.disk().Put("max_round", Encode(max_round_));
+  ctx.disk().Sync();  // never reuse a ballot after a restart
+  ballot_ = MakeBallot(max_round_, static_cast<uint32_t>(ctx.id()));
+  prepare_from_ = applied_ + 1;
+  promises_.clear();
+  ctx.Note("election", static_cast<int64_t>(ballot_));
+  ctx.SendToServers(MPrepare{ballot_, prepare_from_});
+  ArmElectionTimer(ctx);
+}
+
+void MultiServer::PersistPromise(Context& ctx) {
+  // BUG(acceptor_volatile_promise): the promise stays in memory only.
+  if (!o_.bug_volatile_promise) ctx.disk().Put("promised", Encode(promised_));
+}
+
+void MultiServer::OnPrepare(Context& ctx, NodeId from, const MPrepare& p) {
+  // A follower that granted a leader its lease promises nobody else until
+  // the lease has run out on its own clock.
+  const bool leased = lease_until_ > ctx.Monotonic() && from != leader_ && from != ctx.id();
+  if (p.ballot <= promised_ || leased) {
+    ctx.Send(from, MNack{p.ballot, promised_});
+    return;
+  }
+  promised_ = p.ballot;
+  PersistPromise(ctx);
+  ctx.disk().Sync();
+  log_->PromiseSet(ctx.Stamp(), ctx.id(), promised_);
+  if (role_ != Role::kFollower && ballot_ != p.ballot) StepDown(ctx, p.ballot);
+  MPromise reply{p.ballot, {}};
+  for (auto it = accepted_.lower_bound(p.from_instance); it != accepted_.end(); ++it) {
+    reply.accepted.push_back(it->second);
+  }
+  ctx.Send(from, reply);
+}
+
+void MultiServer::OnPromise(Context& ctx, NodeId from, const MPromise& p) {
+  if (role_ != Role::kCandidate || p.ballot != ballot_) return;
+  if (!promises_.emplace(from, p).second) return;
+  std::vector<Reported> reported;
+  for (const LogEntry& e : p.accepted) reported.push_back({e.instance, e.ballot, Id(e.cmd)});
+  log_->PromiseReceived(from, ctx.id(), ballot_, std::move(reported));
+  if (static_cast<int>(promises_.size()) >= quorum(ctx)) BecomeLeader(ctx);
+}
+
+// Phase 1 done: re-propose the highest-ballot value reported for every
+// instance up to the largest reported, a no-op for gaps (step 3).
+void MultiServer::BecomeLeader(Context& ctx) {
+  role_ = Role::kLeader;
+  leader_ = ctx.id();
+  ctx.Note("leader", static_cast<int64_t>(ballot_));
+  log_->BecameLeader(ctx.id(), ballot_);
+  std::map<int64_t, LogEntry> best;
+  int64_t last = prepare_from_ - 1;
+  for (const auto& [acceptor, promise] : promises_) {
+    for (const LogEntry& e : promise.accepted) {
+      last = std::max(last, e.instance);
+      auto it = best.find(e.instance);
+      if (it == best.end() || e.ballot > it->second.ballot) best[e.instance] = e;
+    }
+  }
+  next_instance_ = std::max(last, applied_) + 1;
+  lease_read_floor_ = next_instance_ - 1;
+  for (int64_t i = prepare_from_; i < next_instance_; ++i) {
+    if (chosen_.count(i)) continue;
+    auto it = best.find(i);
+    Command cmd;  // a no-op
+    // BUG(proposer_ignores_accepted): reported values are replaced by no-ops.
+    if (it != best.end() && !o_.bug_ignores_accepted) cmd = it->second.cmd;
+    proposals_[i] = cmd;
+    log_->AcceptSent(ctx.id(), i, ballot_, Id(cmd));
+    ctx.SendToServers(MAccept{ballot_, i, cmd, applied_});
+  }
+  SendHeartbeats(ctx);
+}
+
+// --- Phase 2 -------------------------------------------------------------------
+
+void MultiServer::Propose(Context& ctx, const Command& cmd) {
+  const int64_t i = next_instance_++;
+  proposals_[i] = cmd;
+  log_->AcceptSent(ctx.id(), i, ballot_, Id(cmd));
+  ctx.SendToServers(MAccept{ballot_, i, cmd, applied_});
+}
+
+bool MultiServer::HeardFromLeader(Context& ctx, Ballot b) {
+  leader_ = static_cast<NodeId>(BallotProposer(b));
+  if (role_ != Role::kFollower && b != ballot_) StepDown(ctx, b);
+  if (role_ == Role::kFollower) ArmElectionTimer(ctx);
+  if (o_.lease_reads && leader_ != ctx.id()) lease_until_ = ctx.Monotonic() + o_.lease_ns;
+  return true;
+}
+
+void MultiServer::OnAccept(Context& ctx, NodeId from, const MAccept& a) {
+  if (a.ballot < promised_) {
+    ctx.Send(from, MNack{a.ballot, promised_});
+    return;
+  }
+  if (a.ballot > promised_) {  // accepting raises the promise too
+    promised_ = a.ballot;
+    PersistPromise(ctx);
+  }
+  accepted_[a.instance] = {a.instance, a.ballot, a.cmd};
+  ctx.disk().Put(InstanceKey(a.instance), Encode(accepted_[a.instance]));
+  ctx.disk().Sync();  // persist before the reply leaves
+  // Stamped after the sync: it counts only if the disk got it.
+  const ObservationStamp stamp = ctx.Stamp();
+  log_->PromiseSet(stamp, ctx.id(), a.ballot);
+  log_->Accepted(stamp, ctx.id(), a.instance, a.ballot, Id(a.cmd));
+  ctx.Send(from, MAccepted{a.ballot, a.instance});
+  HeardFromLeader(ctx, a.ballot);
+  LearnUpTo(ctx, a.ballot, a.commit_index);
+}
+
+void MultiServer::OnAccepted(Context& ctx, NodeId from, const MAccepted& a) {
+  if (role_ != Role::kLeader || a.ballot != ballot_) return;
+  auto p = proposals_.find(a.instance);
+  if (p == proposals_.end()) return;
+  uint64_t& v = votes_[a.instance];
+  v |= 1ull << (from - 1);
+  if (__builtin_popcountll(v) < quorum(ctx)) return;
+  chosen_.emplace(a.instance, p->second);
+  proposals_.erase(p);
+  votes_.erase(a.instance);
+  Advance(ctx);
+}
+
+// --- Learning and applying -------------------------------------------------------
+
+// The leader of `leader_ballot` says instances up to commit_index are chosen.
+// What we accepted in that same ballot is the chosen value (one value per
+// ballot and instance); anything else we fetch.
+void MultiServer::LearnUpTo(Context& ctx, Ballot leader_ballot, int64_t commit_index) {
+  bool missing = false;
+  for (int64_t i = applied_ + 1; i <= commit_index; ++i) {
+    if (chosen_.count(i)) continue;
+    auto it = accepted_.find(i);
+    if (it != accepted_.end() && it->second.ballot == leader_ballot) {
+      chosen_.emplace(i, it->second.cmd);
+    } else {
+      missing = true;
+    }
+  }
+  Advance(ctx);
+  const int64_t now = ctx.Monotonic();
+  if (missing && leader_ != 0 && leader_ != ctx.id() &&
+      (catchup_asked_at_ < 0 || now - catchup_asked_at_ > o_.heartbeat_ns)) {
+    catchup_asked_at_ = now;
+    ctx.Send(leader_, CatchupReq{applied_ + 1});
+  }
+}
+
+void MultiServer::Advance(Context& ctx) {
+  for (auto it = chosen_.find(applied_ + 1); it != chosen_.end(); it = chosen_.find(applied_ + 1)) {
+    Apply(ctx, it->first, it->second);
+  }
+}
+
+void MultiServer::Apply(Context& ctx, int64_t instance, const Command& cmd) {
+  applied_ = instance;
+  log_->Learned(ctx.id(), ctx.incarnation(), instance, Id(cmd));
+  if (cmd.kind == Command::kNoop) return;
+  ClientReply reply{cmd.seq, ClientReply::kOk, false, 0, ctx.id()};
+  uint64_t& last = last_seq_[cmd.client];
+  if (cmd.seq > last) {  // dedupe by (client, seq)
+    last = cmd.seq;
+    auto it = kv_.find(cmd.key);
+    switch (cmd.kind) {
+      case Command::kRead:
+        reply.has_value = it != kv_.end();
+        reply.value = reply.has_value ? it->second : 0;
+        break;
+      case Command::kWrite:
+        kv_[cmd.key] = cmd.value;
+        break;
+      case Command::kCas:
+        if (it != kv_.end() && it->second == cmd.expected) {
+          it->second = cmd.value;
+        } else {
+          reply.status = ClientReply::kCasFailed;
+        }
+        break;
+      case Command::kNoop:
+        break;
+    }
+  }
+  auto w = waiting_.find({cmd.client, cmd.seq});
+  if (w != waiting_.end()) {
+    ctx.Send(w->second, reply);
+    waiting_.erase(w);
+  }
+}
+
+// --- Clients, heartbeats and leases ------------------------------------------------
+
+void MultiServer::OnClientRequest(Context& ctx, NodeId from, const Command& cmd) {
+  if (role_ != Role::kLeader) {
+    ctx.Send(from, ClientReply{cmd.seq, ClientReply::kRedirect, false, 0, leader_});
+    return;
+  }
+  if (cmd.kind == Command::kRead && o_.lease_reads && LeaseHolds(ctx)) {
+    ctx.Note("lease_read", static_cast<int64_t>(ballot_));
+    auto it = kv_.find(cmd.key);
+    ctx.Send(from, ClientReply{cmd.seq, ClientReply::kOk, it != kv_.end(),
+                               it != kv_.end() ? it->second : 0, ctx.id()});
+    return;
+  }
+  waiting_[{cmd.client, cmd.seq}] = from;
+  Propose(ctx, cmd);
+}
+
+bool MultiServer::LeaseHolds(Context& ctx) const {
+  return applied_ >= lease_read_floor_ && ctx.Monotonic() < lease_expires_;
+}
+
+void MultiServer::SendHeartbeats(Context& ctx) {
+  ++hb_round_;
+  hb_acks_[hb_round_] = {ctx.Monotonic(), {ctx.id()}};
+  while (hb_acks_.size() > 16) hb_acks_.erase(hb_acks_.begin());
+  for (NodeId s = 1; s <= ctx.num_servers(); ++s) {
+    if (s != ctx.id()) ctx.Send(s, Heartbeat{ballot_, applied_, hb_round_});
+  }
+  ctx.SetTimer(o_.heartbeat_ns, kHeartbeat);
+}
+
+void MultiServer::OnHeartbeat(Context& ctx, NodeId from, const Heartbeat& h) {
+  if (h.ballot < promised_) {
+    ctx.Send(from, MNack{h.ballot, promised_});
+    return;
+  }
+  if (h.ballot > promised_) {  // a leader we have not promised: follow, grant nothing
+    leader_ = from;
+    if (role_ == Role::kFollower) ArmElectionTimer(ctx);
+    return;
+  }
+  HeardFromLeader(ctx, h.ballot);
+  ctx.Send(from, HeartbeatAck{h.ballot, h.round});
+  LearnUpTo(ctx, h.ballot, h.commit_index);
+}
+
+void MultiServer::OnHeartbeatAck(Context& ctx, NodeId from, const HeartbeatAck& a) {
+  if (role_ != Role::kLeader || a.ballot != ballot_) return;
+  auto it = hb_acks_.find(a.round);
+  if (it == hb_acks_.end()) return;
+  it->second.second.insert(from);
+  if (static_cast<int>(it->second.second.size()) < quorum(ctx)) return;
+  // Followers' leases started no earlier than this heartbeat left; they run
+  // on clocks that may be fast by the tolerated drift, ours slow by it.
+  const double p = static_cast<double>(o_.max_drift_ppm) / 1e6;
+  // BUG(lease_without_margin): the leader counts the whole lease.
+  const double factor = o_.bug_lease_without_margin ? 1.0 : (1.0 - p) / (1.0 + p);
+  const int64_t lease = static_cast<int64_t>(static_cast<double>(o_.lease_ns) * factor);
+  lease_expires_ = std::max(lease_expires_, it->second.first + lease);
+}
+
+}  // namespace dsim::paxos

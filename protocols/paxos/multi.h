@@ -1,0 +1,131 @@
+// Multi-Paxos replicated key-value store (shared/docs/protocols.md 1.7).
+//
+// Every server is acceptor, learner and would-be leader. A server that hears
+// no leader for a randomized election timeout runs phase 1 once for every
+// instance it has not seen chosen; with a quorum of promises it re-proposes
+// the highest-ballot value reported for each instance up to the largest
+// reported (a no-op for gaps) and then serves client commands, one phase 2
+// round trip each. Followers learn chosen instances from the commit index
+// the leader piggy-backs on accepts and heartbeats, and catch up from the
+// leader when they miss some. Every server applies the log in order to its
+// key-value map; the server a client asked answers it.
+//
+// Reads go through the log (`log` mode, linearizable) or, in `lease` mode,
+// are answered by the leader while its lease holds: followers that heard the
+// leader promise no other ballot for `lease` of their own clock, and the
+// leader counts its lease from when it sent the heartbeat a quorum
+// acknowledged, shortened by the drift it tolerates: lease * (1 - p)/(1 + p)
+// of its own clock. Drift beyond p breaks that arithmetic.
+//
+// Planted bugs: acceptor_volatile_promise, proposer_ignores_accepted (a new
+// leader fills reported instances with no-ops), quorum_off_by_one,
+// lease_without_margin (the leader uses the whole lease).
+#ifndef DSIM_PROTOCOLS_PAXOS_MULTI_H_
+#define DSIM_PROTOCOLS_PAXOS_MULTI_H_
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "protocols/paxos/multi_messages.h"
+#include "protocols/paxos/observations.h"
+#include "sim/process.h"
+#include "sim/time.h"
+
+namespace dsim::paxos {
+
+struct MultiOptions {
+  bool lease_reads = false;
+  int64_t election_timeout_ns = 150 * kMillisecond;  // uniform in [t, 2t]
+  int64_t heartbeat_ns = 30 * kMillisecond;
+  int64_t lease_ns = 300 * kMillisecond;
+  int64_t max_drift_ppm = 100'000;  // the drift the lease tolerates (10%)
+  NodeId initial_leader = 0;  // campaigns at boot, so that it leads first (0: none)
+  bool bug_volatile_promise = false;
+  bool bug_ignores_accepted = false;
+  bool bug_quorum_off_by_one = false;
+  bool bug_lease_without_margin = false;
+};
+
+class MultiServer : public Process {
+ public:
+  MultiServer(const MultiOptions& o, PaxosLog* log) : o_(o), log_(log) {}
+  void OnStart(Context& ctx) override;
+  void OnMessage(Context& ctx, const Envelope& m) override;
+  void OnTimer(Context& ctx, TimerId id, uint64_t tag) override;
+
+  bool is_leader() const { return role_ == Role::kLeader; }
+
+ private:
+  enum Tag : uint64_t { kElection = 1, kHeartbeat = 2 };
+  enum class Role { kFollower, kCandidate, kLeader };
+
+  int quorum(const Context& ctx) const { return Quorum(ctx.num_servers(), o_.bug_quorum_off_by_one); }
+  void ArmElectionTimer(Context& ctx);
+  void StepDown(Context& ctx, Ballot seen);
+  // Leader election (phase 1 for all instances).
+  void StartElection(Context& ctx);
+  void OnPrepare(Context& ctx, NodeId from, const MPrepare& p);
+  void OnPromise(Context& ctx, NodeId from, const MPromise& p);
+  void BecomeLeader(Context& ctx);
+  // Phase 2.
+  void Propose(Context& ctx, const Command& cmd);
+  void OnAccept(Context& ctx, NodeId from, const MAccept& a);
+  void OnAccepted(Context& ctx, NodeId from, const MAccepted& a);
+  void PersistPromise(Context& ctx);
+  // Learning and applying.
+  void LearnUpTo(Context& ctx, Ballot leader_ballot, int64_t commit_index);
+  void Advance(Context& ctx);
+  void Apply(Context& ctx, int64_t instance, const Command& cmd);
+  // Clients, heartbeats, leases.
+  void OnClientRequest(Context& ctx, NodeId from, const Command& cmd);
+  void SendHeartbeats(Context& ctx);
+  void OnHeartbeat(Context& ctx, NodeId from, const Heartbeat& h);
+  void OnHeartbeatAck(Context& ctx, NodeId from, const HeartbeatAck& a);
+  bool LeaseHolds(Context& ctx) const;
+  ValueId Id(const Command& cmd);  // the command's id in the run's log
+  bool HeardFromLeader(Context& ctx, Ballot b);
+
+  const MultiOptions& o_;
+  PaxosLog* log_;
+
+  // Acceptor and proposer state on disk (mirrored in memory).
+  Ballot promised_ = 0;
+  uint32_t max_round_ = 0;
+  std::map<int64_t, LogEntry> accepted_;
+
+  Role role_ = Role::kFollower;
+  Ballot ballot_ = 0;      // ours, as candidate or leader
+  NodeId leader_ = 0;      // who we believe leads
+  // One election timer, re-armed lazily: hearing the leader only moves the
+  // deadline, so the event queue does not fill with cancelled timers.
+  TimerId election_timer_;
+  int64_t election_deadline_ = 0;  // monotonic
+  // Candidate.
+  int64_t prepare_from_ = 1;
+  std::map<NodeId, MPromise> promises_;
+  // Leader.
+  int64_t next_instance_ = 1;
+  int64_t lease_read_floor_ = 0;  // lease reads wait until this is applied
+  std::map<int64_t, Command> proposals_;
+  std::map<int64_t, uint64_t> votes_;  // instance -> acceptors, one bit each
+  uint64_t hb_round_ = 0;
+  std::map<uint64_t, std::pair<int64_t, std::set<NodeId>>> hb_acks_;  // round -> (sent, acks)
+  int64_t lease_expires_ = 0;  // monotonic clock
+  // Follower lease: no other ballot is promised before this (monotonic).
+  int64_t lease_until_ = 0;
+  int64_t catchup_asked_at_ = -1;
+  // Learner and state machine.
+  std::map<int64_t, Command> chosen_;
+  int64_t applied_ = 0;
+  std::map<std::string, int64_t> kv_;
+  std::map<int32_t, uint64_t> last_seq_;  // dedupe: highest applied seq per client
+  std::map<std::pair<int32_t, uint64_t>, NodeId> waiting_;  // requests received here
+  std::string scratch_;  // for encoding commands
+};
+
+}  // namespace dsim::paxos
+
+#endif  // DSIM_PROTOCOLS_PAXOS_MULTI_H_

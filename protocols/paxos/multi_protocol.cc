@@ -1,0 +1,347 @@
+// Registration of the Multi-Paxos key-value store ("multipaxos"), its
+// checks and facts.
+#include <algorithm>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "protocols/paxos/multi.h"
+#include "protocols/paxos/multi_client.h"
+#include "protocols/paxos/paxos_protocols.h"
+#include "sim/check/broadcast.h"
+#include "sim/check/convergence.h"
+#include "sim/check/linearizability.h"
+#include "sim/check/model.h"
+#include "sim/scenario.h"
+
+namespace dsim::paxos {
+namespace {
+
+struct MultiConfig : ProtocolConfig {
+  MultiOptions server;
+  ClientOptions client;
+  uint64_t linearizability_steps = 20'000'000;
+};
+
+std::string Side(const std::vector<NodeId>& group, int n) {
+  return absl::StrFormat("%s [%s]", 2 * static_cast<int>(group.size()) > n ? "majority" : "minority",
+                         absl::StrJoin(group, " "));
+}
+
+class MultiRun : public ProtocolRun {
+ public:
+  MultiRun(const MultiConfig& c, const ScenarioInfo& info) : c_(c), info_(info) {}
+
+  std::unique_ptr<Process> NewProcess(NodeId id) override {
+    log_.Attach(sim_);
+    if (id <= info_.num_servers) return std::make_unique<MultiServer>(c_.server, &log_);
+    const int index = id - info_.num_servers;  // 1-based
+    return std::make_unique<MultiClient>(c_.client, info_.num_servers,
+                                         index > c_.num_clients - c_.client.readers);
+  }
+
+  void Finish(const std::set<std::string>& checks, RunOutcome& out) override {
+    log_.Settle();
+    const History& h = sim_->history();
+    for (const HistoryEvent& e : h) {
+      if (e.type != OpType::kInvoke) continue;
+      // Every value a client submitted, as the Paxos log spells commands.
+      log_.proposed.insert(ProposedText(e));
+    }
+    const int n = info_.num_servers;
+    // Values in the log are encoded commands; clients' histories do not
+    // carry the sequence number, so proposals are compared without it.
+    ValueSemantics values;
+    values.noop = Encode(Command{});
+    values.proposal_of = [](const std::string& v) {
+      Command c;
+      DecodeFrom(v, c);
+      c.seq = 0;
+      return Encode(c);
+    };
+    values.describe = [](const std::string& v) {
+      Command c;
+      DecodeFrom(v, c);
+      return c.Text();
+    };
+    const PaxosFindings f = CheckPaxos(log_, n / 2 + 1, values);
+    auto report = [&](const char* name, const Finding& x) {
+      if (checks.count(name)) out.Check(name, x.ok, x.detail);
+    };
+    report("agreement", f.agreement);
+    report("validity", f.validity);
+    report("learned_chosen", f.learned_chosen);
+    report("unique_ballot", f.unique_ballot);
+    report("acceptor_monotonic", f.monotonic);
+    report("safe_proposal", f.safe_proposal);
+    if (checks.count("log_order")) {
+      const Finding lo = CheckLogOrder();
+      out.Check("log_order", lo.ok, lo.detail);
+    }
+    if (checks.count("linearizable")) CheckLinearizable(h, out);
+    Availability(h, checks, out);
+    int ok = 0, info = 0, fail = 0;
+    for (const HistoryEvent& e : h) {
+      ok += e.type == OpType::kOk;
+      info += e.type == OpType::kInfo;
+      fail += e.type == OpType::kFail;
+    }
+    out.Fact("ops_ok", ok);
+    out.Fact("ops_info", info);
+    out.Fact("ops_fail", fail);
+    out.Fact("instances_chosen", f.chosen.size());
+    out.Fact("leaderships", log_.leaders.size());
+    nlohmann::json leaders = nlohmann::json::array();
+    for (const auto& l : log_.leaders) leaders.push_back(l.node);
+    out.Fact("leaders", leaders);
+    out.Summary(absl::StrFormat("%d client operations: %d ok, %d failed, %d unknown; %d instances chosen",
+                                ok + info + fail, ok, fail, info, f.chosen.size()));
+  }
+
+ private:
+  static std::string ProposedText(const HistoryEvent& e) {
+    Command c;
+    c.seq = 0;
+    c.key = *e.key;
+    c.client = e.process / 1000;
+    // The seq is not in the history: match on everything else.
+    if (e.f == "read") c.kind = Command::kRead;
+    if (e.f == "write") {
+      c.kind = Command::kWrite;
+      c.value = e.value.as_int();
+    }
+    if (e.f == "cas") {
+      c.kind = Command::kCas;
+      c.expected = e.value.as_list()[0].as_int();
+      c.value = e.value.as_list()[1].as_int();
+    }
+    return Encode(c);
+  }
+
+  // P7: each replica applies instances 1, 2, 3, ... and the same value at
+  // each instance as every other replica.
+  Finding CheckLogOrder() {
+    Finding f;
+    std::map<std::pair<NodeId, uint32_t>, int64_t> next;  // per replica incarnation
+    std::vector<ValueId> first;                              // by instance
+    std::vector<NodeId> first_node;
+    size_t longest = 0;
+    for (const LearnEvent& l : log_.learned) {
+      int64_t& expected = next.try_emplace({l.node, l.incarnation}, 1).first->second;
+      if (l.instance != expected && f.ok) {
+        f.ok = false;
+        f.detail = absl::StrFormat("n%d (incarnation %d) applied instance %d when %d was next", l.node,
+                                   l.incarnation, l.instance, expected);
+      }
+      expected = l.instance + 1;
+      const size_t i = static_cast<size_t>(l.instance);
+      if (i >= first.size()) {
+        first.resize(i + 1, UINT32_MAX);
+        first_node.resize(i + 1, 0);
+      }
+      if (first[i] == UINT32_MAX) {
+        first[i] = l.value;
+        first_node[i] = l.node;
+      } else if (first[i] != l.value && f.ok) {
+        Command a, b;
+        DecodeFrom(log_.value(first[i]), a);
+        DecodeFrom(log_.value(l.value), b);
+        f.ok = false;
+        f.detail = absl::StrFormat("instance %d: n%d applied \"%s\" but n%d applied \"%s\"", l.instance,
+                                   first_node[i], a.Text(), l.node, b.Text());
+      }
+      longest = std::max(longest, i);
+    }
+    if (f.ok) {
+      f.detail = absl::StrFormat("%d replica logs agree, applied in order (longest %d)", next.size(), longest);
+    }
+    return f;
+  }
+
+  void CheckLinearizable(const History& h, RunOutcome& out) {
+    absl::StatusOr<std::unique_ptr<Model>> model = MakeModel("cas-register", {});
+    CheckBudget budget;
+    budget.max_steps = c_.linearizability_steps;
+    budget.max_memory_bytes = 512ull << 20;
+    absl::StatusOr<LinearizabilityResult> r = CheckLinearizability(h, **model, budget);
+    DSIM_ASSERT_MSG(r.ok(), "the client history is malformed: %s", std::string(r.status().message()));
+    out.Fact("linearizability", VerdictName(r->verdict));
+    switch (r->verdict) {
+      case Verdict::kLinearizable:
+        out.Check("linearizable", true,
+                  absl::StrFormat("%d operations on %d keys", r->ops, r->partitions));
+        return;
+      case Verdict::kUnknown:
+        out.Check("linearizable", false, "undecided within the search budget: " + r->unknown_reason);
+        return;
+      case Verdict::kNotLinearizable: {
+        std::string text = r->witness->ToText();
+        out.Check("linearizable", false,
+                  absl::StrFormat("not linearizable: %s cannot take effect in any state it could meet",
+                                  r->witness->blocked.Describe()));
+        while (!text.empty() && text.back() == '\n') text.pop_back();
+        out.Summary("linearizability witness:\n    " + absl::StrJoin(absl::StrSplit(text, '\n'), "\n    "));
+        return;
+      }
+    }
+  }
+
+  // CAP, measured: per side of each scheduled partition, the share of
+  // requests sent to that side's servers that completed ok in time.
+  void Availability(const History& h, const std::set<std::string>& checks, RunOutcome& out) {
+    nlohmann::json facts = nlohmann::json::object();
+    bool minority_served = false;
+    std::string served;
+    const std::vector<Fault>& faults = info_.faults;
+    for (size_t i = 0; i < faults.size(); ++i) {
+      if (faults[i].kind != Fault::Kind::kPartition) continue;
+      int64_t end = info_.duration_ns;
+      for (size_t j = i + 1; j < faults.size(); ++j) {
+        if (faults[j].kind == Fault::Kind::kHeal) {
+          end = faults[j].at_ns;
+          break;
+        }
+      }
+      AvailabilityInput in;
+      in.start_ns = faults[i].at_ns;
+      in.end_ns = end;
+      in.deadline_ns = c_.client.timeout_ns;
+      const auto groups = faults[i].groups;
+      const int n = info_.num_servers;
+      in.side_of = [groups, n](const HistoryEvent& e) {
+        for (const auto& g : groups) {
+          if (std::find(g.begin(), g.end(), e.node) != g.end()) return Side(g, n);
+        }
+        return std::string();
+      };
+      in.is_read = [](const std::string& f) { return f == "read"; };
+      for (const SideAvailability& s : MeasureAvailability(h, in)) {
+        facts[s.side] = {{"requests", s.requests}, {"ok", s.ok}, {"share", s.share()},
+                         {"reads_ok", s.reads_ok}, {"writes_ok", s.writes_ok}};
+        out.Summary(absl::StrFormat("partition at %s: requests sent to the %s side, %d/%d ok in time (%.0f%%)",
+                                    FormatDuration(in.start_ns), s.side, s.ok, s.requests, 100 * s.share()));
+      }
+      // C in CP: no server of a minority answers while it is cut off.
+      for (const auto& g : groups) {
+        if (2 * static_cast<int>(g.size()) > n) continue;
+        std::map<int32_t, int64_t> invoked_at;
+        for (const HistoryEvent& e : h) {
+          if (e.type == OpType::kInvoke) {
+            invoked_at[e.process] = e.time_ns;
+            continue;
+          }
+          // Requests made while the minority was cut off; earlier ones may
+          // have committed before it.
+          if (e.type != OpType::kOk || invoked_at[e.process] < in.start_ns || e.time_ns >= in.end_ns) continue;
+          if (std::find(g.begin(), g.end(), e.node) == g.end()) continue;
+          if (!minority_served) {
+            served = absl::StrFormat("n%d (%s) answered %s at %s", e.node, Side(g, n), e.f,
+                                     FormatDuration(e.time_ns));
+          }
+          minority_served = true;
+        }
+      }
+    }
+    out.Fact("availability", facts);
+    if (checks.count("minority_unavailable")) {
+      out.Check("minority_unavailable", !minority_served,
+                minority_served ? served : "no server on a minority side answered any request");
+    }
+  }
+
+  const MultiConfig& c_;
+  ScenarioInfo info_;
+  PaxosLog log_;
+};
+
+class MultiProtocol : public Protocol {
+ public:
+  std::string name() const override { return "multipaxos"; }
+  std::string description() const override {
+    return "Multi-Paxos replicated key-value store: stable leader, log reads or leader leases";
+  }
+  std::vector<NamedItem> checks() const override {
+    return {{"agreement", "P1: at most one value is chosen per instance"},
+            {"validity", "P2: chosen commands were submitted by clients (or are no-ops)"},
+            {"learned_chosen", "P3: a replica applies only chosen commands"},
+            {"unique_ballot", "P4: a ballot carries one value per instance"},
+            {"acceptor_monotonic", "P5: an acceptor's promise never decreases, across restarts"},
+            {"safe_proposal", "P6: a new leader re-proposes the highest-ballot value reported"},
+            {"log_order", "P7: replicas apply the same commands in instance order without gaps"},
+            {"linearizable", "the client history is linearizable (cas-register per key)"},
+            {"minority_unavailable", "no server on the minority side of a partition answers a request"}};
+  }
+  std::vector<std::string> default_checks() const override {
+    return {"agreement", "validity", "learned_chosen", "unique_ballot", "acceptor_monotonic",
+            "safe_proposal", "log_order", "linearizable"};
+  }
+  std::vector<NamedItem> bugs() const override {
+    return {{"acceptor_volatile_promise", "the acceptor keeps its promise only in memory"},
+            {"proposer_ignores_accepted", "a new leader proposes no-ops where promises reported values"},
+            {"quorum_off_by_one", "a quorum is n/2 rather than n/2+1"},
+            {"lease_without_margin", "lease reads ignore clock drift"}};
+  }
+  std::vector<NamedItem> facts() const override {
+    return {{"ops_ok", "client operations that completed ok"},
+            {"ops_info", "client operations with an unknown outcome"},
+            {"ops_fail", "client operations that definitely did not happen"},
+            {"instances_chosen", "log instances chosen"},
+            {"leaderships", "how many times a server became leader"},
+            {"leaders", "the servers that became leader, in order"},
+            {"linearizability", "the checker's verdict on the client history"},
+            {"availability", "per side of each scheduled partition: requests, ok, share"}};
+  }
+
+  std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo& info, JsonObject* options,
+                                                  JsonObject* workload) const override {
+    auto c = std::make_shared<MultiConfig>();
+    MultiOptions& s = c->server;
+    ClientOptions& cl = c->client;
+    if (options != nullptr) {
+      s.lease_reads = options->Enum("reads", "log", {"log", "lease"}) == "lease";
+      s.election_timeout_ns = options->Duration("election_timeout", s.election_timeout_ns, 1);
+      s.heartbeat_ns = options->Duration("heartbeat", s.heartbeat_ns, 1);
+      s.lease_ns = options->Duration("lease", s.lease_ns, 1);
+      s.max_drift_ppm = options->Int("lease_max_drift_ppm", s.max_drift_ppm, 0, 500'000);
+      s.initial_leader = static_cast<NodeId>(options->Int("initial_leader", 0, 0, info.num_servers));
+      c->linearizability_steps = static_cast<uint64_t>(
+          options->Int("linearizability_budget", static_cast<int64_t>(c->linearizability_steps), 1, INT64_MAX));
+    }
+    c->num_clients = 3;
+    if (workload != nullptr) {
+      c->num_clients = static_cast<int>(workload->Int("clients", c->num_clients, 1, 32));
+      cl.keys = static_cast<int>(workload->Int("keys", cl.keys, 1, 1000));
+      cl.readers = static_cast<int>(workload->Int("readers", 0, 0, c->num_clients));
+      cl.think_ns = workload->Duration("think", cl.think_ns, 0);
+      cl.timeout_ns = workload->Duration("timeout", cl.timeout_ns, 1);
+      cl.stop_ns = workload->Duration("stop", info.duration_ns, 0, info.duration_ns);
+      if (std::optional<JsonObject> mix = workload->Object("mix")) {
+        cl.read_weight = static_cast<int>(mix->Int("read", cl.read_weight, 0, 1000));
+        cl.write_weight = static_cast<int>(mix->Int("write", cl.write_weight, 0, 1000));
+        cl.cas_weight = static_cast<int>(mix->Int("cas", cl.cas_weight, 0, 1000));
+        if (mix->ctx()->ok() && cl.read_weight + cl.write_weight + cl.cas_weight == 0) {
+          mix->Fail("the mix needs some operation");
+        }
+        mix->Finish();
+      }
+    }
+    s.bug_volatile_promise = info.bugs.count("acceptor_volatile_promise") > 0;
+    s.bug_ignores_accepted = info.bugs.count("proposer_ignores_accepted") > 0;
+    s.bug_quorum_off_by_one = info.bugs.count("quorum_off_by_one") > 0;
+    s.bug_lease_without_margin = info.bugs.count("lease_without_margin") > 0;
+    return c;
+  }
+
+  std::unique_ptr<ProtocolRun> NewRun(const ProtocolConfig& config, const ScenarioInfo& info,
+                                      uint64_t) const override {
+    return std::make_unique<MultiRun>(static_cast<const MultiConfig&>(config), info);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Protocol> MakeMultiPaxosProtocol() { return std::make_unique<MultiProtocol>(); }
+
+}  // namespace dsim::paxos
