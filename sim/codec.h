@@ -49,11 +49,18 @@ class Writer {
   }
 
   void PutVarint(uint64_t v) {
+    if (v < 0x80) {  // the common case: one byte
+      out_.push_back(static_cast<char>(v));
+      return;
+    }
+    char buf[10];
+    size_t n = 0;
     while (v >= 0x80) {
-      out_.push_back(static_cast<char>(v | 0x80));
+      buf[n++] = static_cast<char>(v | 0x80);
       v >>= 7;
     }
-    out_.push_back(static_cast<char>(v));
+    buf[n++] = static_cast<char>(v);
+    out_.append(buf, n);
   }
 
   template <class T>

@@ -1,16 +1,44 @@
 #include "sim/disk.h"
 
+#include "sim/absl_view.h"
+
 namespace dsim {
 
+const std::string* Disk::Get(std::string_view key) const {
+  for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
+    if (it->key == key) return it->value ? &*it->value : nullptr;
+  }
+  auto it = durable_.find(AV(key));
+  return it == durable_.end() ? nullptr : &it->second;
+}
+
+const Disk::Map& Disk::contents() const {
+  merged_.clear();
+  for (const auto& [k, v] : durable_) merged_.emplace(k, v);  // sorted by the btree
+  for (const Write& w : pending_) {
+    if (w.value) {
+      merged_.insert_or_assign(w.key, *w.value);
+    } else if (auto it = merged_.find(w.key); it != merged_.end()) {
+      merged_.erase(it);
+    }
+  }
+  return merged_;
+}
+
 void Disk::Put(std::string_view key, std::string_view value) {
-  current_.insert_or_assign(std::string(key), std::string(value));
-  pending_.push_back({std::string(key), std::string(value), kForever});
   ++writes_;
+  // Of two unsynced writes of one key only the later can ever be read or
+  // made durable: overwrite in place.
+  for (auto it = pending_.rbegin(); it != pending_.rend() && it->durable_at_ns == kForever; ++it) {
+    if (it->key == key) {
+      it->value = std::string(value);
+      return;
+    }
+  }
+  pending_.push_back({std::string(key), std::string(value), kForever});
 }
 
 void Disk::Delete(std::string_view key) {
-  auto it = current_.find(key);
-  if (it != current_.end()) current_.erase(it);
   pending_.push_back({std::string(key), std::nullopt, kForever});
   ++writes_;
 }
@@ -45,7 +73,6 @@ void Disk::Crash(int64_t crash_ns, bool lose_unsynced) {
   Fold(lose_unsynced ? crash_ns : kForever);
   lost_writes_ += pending_.size();
   pending_.clear();
-  current_ = durable_;
 }
 
 }  // namespace dsim

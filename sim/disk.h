@@ -16,6 +16,9 @@
 
 #include <cstdint>
 #include <map>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,13 +35,12 @@ struct DiskOptions {
 
 class Disk {
  public:
-  using Map = std::map<std::string, std::string, std::less<>>;
+  using Map = absl::btree_map<std::string, std::string, std::less<>>;
 
-  const std::string* Get(std::string_view key) const {
-    auto it = current_.find(key);
-    return it == current_.end() ? nullptr : &it->second;
-  }
-  const Map& contents() const { return current_; }
+  // The latest write of `key`, synced or not.
+  const std::string* Get(std::string_view key) const;
+  // Everything, as reads see it (built on demand: for recovery).
+  const Map& contents() const;
 
   void Put(std::string_view key, std::string_view value);
   void Delete(std::string_view key);
@@ -61,9 +63,12 @@ class Disk {
   };
   void Fold(int64_t upto_ns);
 
-  Map current_;
-  Map durable_;
+  // Synced writes folded into one image, with the writes since on top
+  // (few: a protocol usually syncs right after it writes). The image is
+  // only looked up; contents() sorts it.
+  absl::flat_hash_map<std::string, std::string> durable_;
   std::vector<Write> pending_;
+  mutable Map merged_;  // contents(), rebuilt when asked
   uint64_t writes_ = 0;
   uint64_t syncs_ = 0;
   uint64_t lost_writes_ = 0;

@@ -209,8 +209,8 @@ void Nemesis::StartEpisode() {
       });
       return;
     }
-    case 2: {  // clock: a drift episode or a step
-      if (rng_.Chance(0.5)) {
+    case 2: {  // clock: a drift episode or a step (only drift if steps are off)
+      if (options_.max_clock_step_ns == 0 || rng_.Chance(0.5)) {
         if (std::find(drifting_.begin(), drifting_.end(), victim) != drifting_.end()) return;
         drifting_.push_back(victim);
         const int64_t ppb = rng_.UniformInt(-options_.max_drift_ppb, options_.max_drift_ppb);

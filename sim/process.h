@@ -66,6 +66,20 @@ struct Envelope {
 
 class Context;
 
+// Opaque to processes: only the simulator reads it (see Context::Stamp).
+class ObservationStamp {
+ public:
+  ObservationStamp() = default;
+
+ private:
+  friend class Simulator;
+  ObservationStamp(int64_t time_ns, NodeId node, uint32_t incarnation)
+      : time_ns_(time_ns), node_(node), incarnation_(incarnation) {}
+  int64_t time_ns_ = 0;
+  NodeId node_ = 0;
+  uint32_t incarnation_ = 0;
+};
+
 // The disk as a process sees it: writes and syncs cost CPU time.
 class DiskView {
  public:
@@ -111,6 +125,14 @@ class Context {
     EndSend(to, M::kType, M::kName);
   }
   void SendBytes(NodeId to, uint16_t type, const char* name, std::string_view bytes);
+  // Sends one message to each of servers 1..num_servers(), encoded once.
+  template <class M>
+  void SendToServers(const M& msg) {
+    std::string& buf = BeginSend();
+    EncodeTo(msg, buf);
+    const std::string bytes = buf;  // EndSend consumes the send buffer
+    for (NodeId s = 1; s <= num_servers(); ++s) SendBytes(s, M::kType, M::kName, bytes);
+  }
 
   // Fires after `delay_ns` of this node's monotonic clock. `tag` is the
   // protocol's own (which timer this is).
@@ -124,6 +146,12 @@ class Context {
   void Charge(int64_t ns);
   // A protocol event for the trace (and its hash).
   void Note(std::string_view kind, int64_t a = 0, int64_t b = 0, int64_t c = 0);
+  // A stamp for an observation the run's checks will read: it marks this
+  // point of the handler's simulated time, and Simulator::Survived(stamp)
+  // tells later whether the node was still up then. An observation stamped
+  // after a disk sync counts only if the sync completed, exactly like a
+  // message sent there.
+  ObservationStamp Stamp() const;
   // Appends a client operation to the run's history, at the current true
   // time. Only client processes should call it.
   void Record(HistoryEvent e);

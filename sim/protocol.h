@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "nlohmann/json.hpp"
+#include "sim/faults.h"
 #include "sim/json_reader.h"
 #include "sim/process.h"
 
@@ -35,6 +36,9 @@ struct ScenarioInfo {
   int num_servers = 0;
   int64_t duration_ns = 0;
   std::set<std::string> bugs;
+  // The scheduled faults (complete only when a run is made, not yet when
+  // the protocol's own keys are read).
+  std::vector<Fault> faults;
 };
 
 // The parsed protocol-specific part of a scenario.

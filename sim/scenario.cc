@@ -400,6 +400,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, const std::string&
       if (f) s.faults.push_back(std::move(*f));
     }
   }
+  s.info.faults = s.faults;
   if (std::optional<JsonObject> nemesis = root.Object("nemesis")) {
     ReadNemesis(*nemesis, s.duration_ns, s.nemesis);
   }

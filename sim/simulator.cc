@@ -441,6 +441,11 @@ void Simulator::Note(NodeId id, std::string_view kind, int64_t a, int64_t b, int
   }
 }
 
+ObservationStamp Simulator::MakeStamp(NodeId id) const {
+  const NodeState& n = node(id);
+  return ObservationStamp(HandlerNow(n), id, n.incarnation);
+}
+
 void Simulator::Record(NodeId id, HistoryEvent e) {
   e.time_ns = now_;
   trace_.Mix(Word(kTraceOp, e.process, static_cast<uint64_t>(e.type)));
@@ -485,6 +490,7 @@ void Context::Note(std::string_view kind, int64_t a, int64_t b, int64_t c) {
   sim_->Note(id_, kind, a, b, c);
 }
 void Context::Record(HistoryEvent e) { sim_->Record(id_, std::move(e)); }
+ObservationStamp Context::Stamp() const { return sim_->MakeStamp(id_); }
 
 const std::string* DiskView::Get(std::string_view key) const {
   return ctx_->node_->disk.Get(key);

@@ -120,6 +120,12 @@ class Simulator {
   // Ground truth for checks: whether the node was up at true time t, and its
   // lifetimes as [boot, crash) intervals (crash = kForever while alive).
   bool WasUpAt(NodeId id, int64_t t_ns) const;
+  // Whether the stamping node was still up at the stamp's time (its
+  // incarnation had not crashed before), and that time.
+  bool Survived(const ObservationStamp& s) const {
+    return node(s.node_).ended_ns[s.incarnation_] > s.time_ns_;
+  }
+  static int64_t StampTime(const ObservationStamp& s) { return s.time_ns_; }
   std::vector<std::pair<int64_t, int64_t>> Lifetimes(NodeId id) const;
   Process* process(NodeId id) { return node(id).process.get(); }
   const Disk& disk(NodeId id) const { return node(id).disk; }
@@ -175,6 +181,7 @@ class Simulator {
   TimerId SetTimer(NodeId id, int64_t delay_ns, uint64_t tag);
   void CancelTimer(TimerId& id);
   void Note(NodeId id, std::string_view kind, int64_t a, int64_t b, int64_t c);
+  ObservationStamp MakeStamp(NodeId id) const;
   void Record(NodeId id, HistoryEvent e);
   void TraceNodeEvent(const char* what, NodeId id);
 

@@ -1,5 +1,6 @@
 #include "tools/cli/builtin.h"
 
+#include "protocols/commit/commit_protocol.h"
 #include "protocols/heartbeat/heartbeat_protocol.h"
 #include "protocols/paxos/paxos_protocols.h"
 
@@ -8,6 +9,9 @@ namespace dsim {
 void RegisterBuiltinProtocols(ProtocolRegistry& registry) {
   registry.Add(heartbeat::MakeProtocol());
   registry.Add(paxos::MakeSingleDecreeProtocol());
+  registry.Add(paxos::MakeMultiPaxosProtocol());
+  registry.Add(commit::MakeTwoPhaseCommit());
+  registry.Add(commit::MakeThreePhaseCommit());
 }
 
 }  // namespace dsim
