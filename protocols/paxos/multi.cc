@@ -131,8 +131,9 @@ void MultiServer::PersistPromise(Context& ctx) {
 
 void MultiServer::OnPrepare(Context& ctx, NodeId from, const MPrepare& p) {
   // A follower that granted a leader its lease promises nobody else until
-  // the lease has run out on its own clock.
-  const bool leased = lease_until_ > ctx.Monotonic() && from != leader_ && from != ctx.id();
+  // the lease has run out on its own clock - itself included: a follower
+  // cut off from the leader times out long before the lease it granted.
+  const bool leased = lease_until_ > ctx.Monotonic() && from != leader_;
   if (p.ballot <= promised_ || leased) {
     ctx.Send(from, MNack{p.ballot, promised_});
     return;
@@ -175,6 +176,7 @@ void MultiServer::BecomeLeader(Context& ctx) {
     }
   }
   next_instance_ = std::max(last, applied_) + 1;
+  resend_below_ = 0;
   lease_read_floor_ = next_instance_ - 1;
   for (int64_t i = prepare_from_; i < next_instance_; ++i) {
     if (chosen_.count(i)) continue;
@@ -335,7 +337,25 @@ void MultiServer::SendHeartbeats(Context& ctx) {
   for (NodeId s = 1; s <= ctx.num_servers(); ++s) {
     if (s != ctx.id()) ctx.Send(s, Heartbeat{ballot_, applied_, hb_round_});
   }
+  ResendStaleAccepts(ctx);
   ctx.SetTimer(o_.heartbeat_ns, kHeartbeat);
+}
+
+// An Accept lost to a cut or a lossy link would otherwise leave a hole that
+// blocks every later instance for as long as this leader lives. Proposals
+// still open a whole heartbeat after they were sent go again, to the
+// acceptors that have not answered.
+void MultiServer::ResendStaleAccepts(Context& ctx) {
+  int budget = 64;
+  for (auto it = proposals_.begin(); it != proposals_.end() && it->first < resend_below_; ++it) {
+    if (--budget < 0) break;
+    const uint64_t voted = votes_.count(it->first) ? votes_[it->first] : 0;
+    const MAccept again{ballot_, it->first, it->second, applied_};
+    for (NodeId s = 1; s <= ctx.num_servers(); ++s) {
+      if ((voted >> (s - 1) & 1) == 0) ctx.Send(s, again);
+    }
+  }
+  resend_below_ = next_instance_;
 }
 
 void MultiServer::OnHeartbeat(Context& ctx, NodeId from, const Heartbeat& h) {

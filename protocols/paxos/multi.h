@@ -82,6 +82,7 @@ class MultiServer : public Process {
   // Clients, heartbeats, leases.
   void OnClientRequest(Context& ctx, NodeId from, const Command& cmd);
   void SendHeartbeats(Context& ctx);
+  void ResendStaleAccepts(Context& ctx);
   void OnHeartbeat(Context& ctx, NodeId from, const Heartbeat& h);
   void OnHeartbeatAck(Context& ctx, NodeId from, const HeartbeatAck& a);
   bool LeaseHolds(Context& ctx) const;
@@ -111,6 +112,7 @@ class MultiServer : public Process {
   int64_t lease_read_floor_ = 0;  // lease reads wait until this is applied
   std::map<int64_t, Command> proposals_;
   std::map<int64_t, uint64_t> votes_;  // instance -> acceptors, one bit each
+  int64_t resend_below_ = 0;  // proposals older than the last heartbeat
   uint64_t hb_round_ = 0;
   std::map<uint64_t, std::pair<int64_t, std::set<NodeId>>> hb_acks_;  // round -> (sent, acks)
   int64_t lease_expires_ = 0;  // monotonic clock
