@@ -58,9 +58,11 @@ SequentialResult CheckSequentialConsistency(const std::vector<Operation>& all_op
   VisitedSet visited((P + K) * 64);
   visited.Insert(hash, 0, config.data());
 
+  // Moves from a configuration: 0..P-1 apply process p's next operation;
+  // P..2P-1 skip it, when its outcome is unknown (it never took effect).
   struct Frame {
-    size_t next_process;  // the next process to try from this configuration
-    size_t moved = 0;     // the process whose step led here
+    size_t next_move;   // the next move to try from this configuration
+    size_t moved = 0;   // the move that led here
     uint64_t old_state = 0;
   };
   std::vector<Frame> stack{{0, SIZE_MAX, 0}};
@@ -85,10 +87,29 @@ SequentialResult CheckSequentialConsistency(const std::vector<Operation>& all_op
     }
     Frame& f = stack.back();
     bool descended = false;
-    while (f.next_process < P) {
-      const size_t p = f.next_process++;
+    while (f.next_move < 2 * P) {
+      const size_t move = f.next_move++;
+      const size_t p = move % P;
       if (config[p] >= seq[p].size()) continue;
       const Ref r = seq[p][config[p]];
+      if (move >= P) {  // skip an unknown operation
+        if (seq_ops[p][config[p]]->ret != Operation::kOpen) continue;
+        const uint64_t h = hash ^ word_hash(p, config[p]) ^ word_hash(p, config[p] + 1);
+        ++config[p];
+        if (!visited.Insert(h, 0, config.data())) {
+          --config[p];
+          continue;
+        }
+        hash = h;
+        ++placed;
+        if (placed > best_placed) {
+          best_placed = placed;
+          best_config = config;
+        }
+        stack.push_back({0, move, config[P + r.key]});
+        descended = true;
+        break;
+      }
       const int64_t next = machines[r.key]->Step(static_cast<uint32_t>(config[P + r.key]), r.local);
       if (next == StateMachine::kIllegal) continue;
       const uint64_t old = config[P + r.key];
@@ -107,7 +128,7 @@ SequentialResult CheckSequentialConsistency(const std::vector<Operation>& all_op
         best_placed = placed;
         best_config = config;
       }
-      stack.push_back({0, p, old});
+      stack.push_back({0, move, old});
       descended = true;
       break;
     }
@@ -116,8 +137,13 @@ SequentialResult CheckSequentialConsistency(const std::vector<Operation>& all_op
     const Frame done = stack.back();
     stack.pop_back();
     if (done.moved == SIZE_MAX) break;
-    const size_t p = done.moved;
+    const size_t p = done.moved % P;
     --config[p];
+    if (done.moved >= P) {  // undo a skip: the state did not change
+      hash ^= word_hash(p, config[p] + 1) ^ word_hash(p, config[p]);
+      --placed;
+      continue;
+    }
     const Ref r = seq[p][config[p]];
     hash ^= word_hash(p, config[p] + 1) ^ word_hash(p, config[p]) ^
             word_hash(P + r.key, config[P + r.key]) ^ word_hash(P + r.key, done.old_state);

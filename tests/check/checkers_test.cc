@@ -114,6 +114,33 @@ TEST(SequentialConsistency, IsNotLocalSoKeysAreCheckedTogether) {
   EXPECT_FALSE(CheckSequentialConsistency(*ops, **m, {}).consistent());
 }
 
+TEST(SequentialConsistency, AnUnknownWriteMayNeverHaveHappened) {
+  // p1's write timed out; p1 (the same session, in order) and p2 then read
+  // the old value. Consistent only if the write can be left out.
+  const History h = {Inv(1, "write", I(1)), Info(1, "write", I(1)),
+                     Inv(1, "read"), Ok(1, "read", I(0)), Inv(2, "read"), Ok(2, "read", I(0))};
+  auto m = MakeModel("register", {.init = I(0)});
+  auto ops = PrepareOperations(h, **m, "h");
+  ASSERT_TRUE(ops.ok());
+  EXPECT_TRUE(CheckSequentialConsistency(*ops, **m, {}).consistent());
+}
+
+TEST(SequentialConsistency, AnUnknownWriteTakesEffectInItsPlaceOrNotAtAll) {
+  // p1 reads its timed-out write, then the old value again: the write
+  // cannot have happened both before and after the second read.
+  const History h = {Inv(1, "write", I(1)), Info(1, "write", I(1)),
+                     Inv(1, "read"), Ok(1, "read", I(1)), Inv(1, "read"), Ok(1, "read", I(0))};
+  auto m = MakeModel("register", {.init = I(0)});
+  auto ops = PrepareOperations(h, **m, "h");
+  ASSERT_TRUE(ops.ok());
+  EXPECT_FALSE(CheckSequentialConsistency(*ops, **m, {}).consistent());
+  // Another process may still see it take effect.
+  const History seen = {Inv(1, "write", I(1)), Info(1, "write", I(1)), Inv(2, "read"), Ok(2, "read", I(1))};
+  auto ops2 = PrepareOperations(seen, **m, "h");
+  ASSERT_TRUE(ops2.ok());
+  EXPECT_TRUE(CheckSequentialConsistency(*ops2, **m, {}).consistent());
+}
+
 TEST(Convergence, MeasuresTheTimeAfterTheHeal) {
   const std::vector<StateChange> changes = {{0, 1, 7}, {0, 2, 7}, {100, 1, 8}, {150, 2, 8}};
   ConvergenceReport ok = CheckConvergence(changes, {1, 2}, 120, 100);
