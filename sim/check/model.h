@@ -76,6 +76,8 @@ class Model {
   // True if `op` neither constrains nor changes any state (an unknown read):
   // the checkers drop such operations.
   virtual bool IsNoop(const ModelOp& op) const { return false; }
+  // True if `op` never changes the state, wherever it is legal (a read).
+  virtual bool IsReadOnly(const ModelOp& op) const { return false; }
   virtual std::string DescribeState(const std::string& state) const = 0;
   // Whether sub-histories over different keys are independent objects, so
   // that the history can be checked per key (P-compositionality).

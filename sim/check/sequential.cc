@@ -44,6 +44,10 @@ SequentialResult CheckSequentialConsistency(const std::vector<Operation>& all_op
     for (const Operation* op : ops) seq.back().push_back(refs[op]);
   }
   const size_t P = seq.size(), K = machines.size();
+  std::vector<std::vector<bool>> read_only(P);
+  for (size_t p = 0; p < P; ++p) {
+    for (const Operation* op : seq_ops[p]) read_only[p].push_back(model.IsReadOnly(op->op));
+  }
   // A configuration: positions (P words) then states (K words).
   std::vector<uint64_t> config(P + K, 0);
   for (size_t k = 0; k < K; ++k) config[P + k] = machines[k]->Init();
@@ -60,12 +64,58 @@ SequentialResult CheckSequentialConsistency(const std::vector<Operation>& all_op
 
   // Moves from a configuration: 0..P-1 apply process p's next operation;
   // P..2P-1 skip it, when its outcome is unknown (it never took effect).
+  // Two things keep the walk short on real histories:
+  //  - A read-only operation that is legal now is taken alone, without
+  //    trying the others: it changes no state, so moving it ahead of
+  //    whatever an order does next keeps that order legal, and no order is
+  //    lost. A lagging reader becomes a straight walk instead of a backtrack.
+  //  - Otherwise moves are tried in the order the operations were invoked:
+  //    histories are mostly close to real time, and the first order tried
+  //    usually works.
+  constexpr size_t kNone = SIZE_MAX;
   struct Frame {
-    size_t next_move;   // the next move to try from this configuration
-    size_t moved = 0;   // the move that led here
+    size_t moved = kNone;  // the move that led here
     uint64_t old_state = 0;
+    bool started = false;
+    size_t forced = kNone;  // a read-only move taken alone
+    uint64_t tried_apply = 0, tried_skip = 0;  // by process (P <= 64)
+    size_t next_move = 0;                      // in index order (P > 64)
   };
-  std::vector<Frame> stack{{0, SIZE_MAX, 0}};
+  auto pick = [&](Frame& f) -> size_t {
+    if (!f.started) {
+      f.started = true;
+      for (size_t p = 0; p < P; ++p) {
+        if (config[p] >= seq[p].size() || !read_only[p][config[p]]) continue;
+        const Ref r = seq[p][config[p]];
+        if (machines[r.key]->Step(static_cast<uint32_t>(config[P + r.key]), r.local) != StateMachine::kIllegal) {
+          f.forced = p;
+          return p;
+        }
+      }
+    }
+    if (f.forced != kNone) return kNone;  // taken already
+    if (P > 64) return f.next_move < 2 * P ? f.next_move++ : kNone;
+    for (int skip = 0; skip < 2; ++skip) {
+      uint64_t& tried = skip ? f.tried_skip : f.tried_apply;
+      size_t best = kNone;
+      int64_t best_call = INT64_MAX;
+      for (size_t p = 0; p < P; ++p) {
+        if ((tried >> p & 1) || config[p] >= seq[p].size()) continue;
+        const Operation* op = seq_ops[p][config[p]];
+        if (skip && op->ret != Operation::kOpen) continue;
+        if (op->call < best_call) {
+          best_call = op->call;
+          best = p;
+        }
+      }
+      if (best != kNone) {
+        tried |= 1ull << best;
+        return skip ? P + best : best;
+      }
+    }
+    return kNone;
+  };
+  std::vector<Frame> stack(1);
   size_t placed = 0, best_placed = 0;
   std::vector<uint64_t> best_config = config;
   uint64_t steps = 0;
@@ -87,8 +137,7 @@ SequentialResult CheckSequentialConsistency(const std::vector<Operation>& all_op
     }
     Frame& f = stack.back();
     bool descended = false;
-    while (f.next_move < 2 * P) {
-      const size_t move = f.next_move++;
+    for (size_t move = pick(f); move != kNone; move = pick(f)) {
       const size_t p = move % P;
       if (config[p] >= seq[p].size()) continue;
       const Ref r = seq[p][config[p]];
@@ -106,7 +155,7 @@ SequentialResult CheckSequentialConsistency(const std::vector<Operation>& all_op
           best_placed = placed;
           best_config = config;
         }
-        stack.push_back({0, move, config[P + r.key]});
+        stack.push_back({.moved = move, .old_state = config[P + r.key]});
         descended = true;
         break;
       }
@@ -128,7 +177,7 @@ SequentialResult CheckSequentialConsistency(const std::vector<Operation>& all_op
         best_placed = placed;
         best_config = config;
       }
-      stack.push_back({0, move, old});
+      stack.push_back({.moved = move, .old_state = old});
       descended = true;
       break;
     }
@@ -136,7 +185,7 @@ SequentialResult CheckSequentialConsistency(const std::vector<Operation>& all_op
     // Backtrack: undo the step that led here.
     const Frame done = stack.back();
     stack.pop_back();
-    if (done.moved == SIZE_MAX) break;
+    if (done.moved == kNone) break;
     const size_t p = done.moved % P;
     --config[p];
     if (done.moved >= P) {  // undo a skip: the state did not change

@@ -141,6 +141,41 @@ TEST(SequentialConsistency, AnUnknownWriteTakesEffectInItsPlaceOrNotAtAll) {
   EXPECT_TRUE(CheckSequentialConsistency(*ops2, **m, {}).consistent());
 }
 
+TEST(SequentialConsistency, AWriteOfTheCurrentValueStillChangesStateLater) {
+  // Order: p2 writes 1, p3 reads 1, p1 writes 0, p3 reads 0. p1's write is
+  // a no-op at the start but not where it must go; it may not be hurried.
+  const History h = {Inv(1, "write", I(0)), Ok(1, "write", I(0)), Inv(2, "write", I(1)), Ok(2, "write", I(1)),
+                     Inv(3, "read"), Ok(3, "read", I(1)), Inv(3, "read"), Ok(3, "read", I(0))};
+  auto m = MakeModel("register", {.init = I(0)});
+  auto ops = PrepareOperations(h, **m, "h");
+  ASSERT_TRUE(ops.ok());
+  EXPECT_TRUE(CheckSequentialConsistency(*ops, **m, {}).consistent());
+}
+
+TEST(SequentialConsistency, ALaggingReaderIsAStraightWalk) {
+  // Two writers run far ahead; a reader sees each of their values late, in
+  // commit order. Reads go first whenever they are legal, so the search
+  // does not wander: a small step budget is enough.
+  History h;
+  std::vector<int64_t> committed;
+  for (int i = 1; i <= 400; ++i) {
+    const int32_t p = 1 + i % 2;
+    h.push_back(Inv(p, "write", I(i)));
+    h.push_back(Ok(p, "write", I(i)));
+    committed.push_back(i);
+  }
+  for (int64_t v : committed) {
+    h.push_back(Inv(3, "read"));
+    h.push_back(Ok(3, "read", I(v)));
+  }
+  auto m = MakeModel("register", {.init = I(0)});
+  auto ops = PrepareOperations(h, **m, "h");
+  ASSERT_TRUE(ops.ok());
+  CheckBudget budget;
+  budget.max_steps = 100'000;
+  EXPECT_TRUE(CheckSequentialConsistency(*ops, **m, budget).consistent());
+}
+
 TEST(Convergence, MeasuresTheTimeAfterTheHeal) {
   const std::vector<StateChange> changes = {{0, 1, 7}, {0, 2, 7}, {100, 1, 8}, {150, 2, 8}};
   ConvergenceReport ok = CheckConvergence(changes, {1, 2}, 120, 100);

@@ -138,6 +138,7 @@ class KvModel : public Model {
   }
   std::string Init() const override { return init_; }
   bool IsNoop(const ModelOp& op) const override { return IsGet(op) && !op.known; }
+  bool IsReadOnly(const ModelOp& op) const override { return IsGet(op); }
   // The plain string semantics; the checkers use KvMachine, which agrees.
   std::optional<std::string> Step(const std::string& state, const ModelOp& op) const override {
     if (IsGet(op)) {

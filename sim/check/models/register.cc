@@ -36,6 +36,7 @@ class RegisterModel : public Model {
 
   std::string Init() const override { return init_; }
 
+  bool IsReadOnly(const ModelOp& op) const override { return op.f == "read"; }
   bool IsNoop(const ModelOp& op) const override {
     return op.f == "read" && (!op.known || (nil_read_unknown_ && op.output.is_nil()));
   }
