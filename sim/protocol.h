@@ -103,6 +103,9 @@ class Protocol {
   // Every check it can run, and whether a scenario without "checks" runs it.
   virtual std::vector<NamedItem> checks() const = 0;
   virtual std::vector<std::string> default_checks() const;
+  // The defaults for one configuration (a protocol whose checks depend on
+  // its workload narrows them here).
+  virtual std::vector<std::string> default_checks_for(const ProtocolConfig&) const { return default_checks(); }
   virtual std::vector<NamedItem> bugs() const { return {}; }
   virtual std::vector<NamedItem> facts() const { return {}; }
   // Reads "options" and "workload" (either may be null: absent). Errors go

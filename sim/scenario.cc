@@ -408,7 +408,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, const std::string&
   if (root.Has("checks")) {
     checks = ReadNames(root, "checks", ItemNames(s.protocol->checks()), "check");
   } else {
-    checks = s.protocol->default_checks();
+    checks = s.protocol->default_checks_for(*s.config);
   }
   s.checks.insert(checks.begin(), checks.end());
   if (std::optional<JsonObject> expect = root.Object("expect")) {
