@@ -1,0 +1,260 @@
+// Applying committed transactions to the tree and serving clients
+// (shared/docs/protocols.md 2.7).
+#include <algorithm>
+
+#include "protocols/zab/server.h"
+
+namespace dsim::zab {
+
+// A server in sync replays its history from scratch: a new delivery
+// sequence for the checks.
+void Server::RebuildTree(Context& ctx, Zxid upto) {
+  tree_ = DataTree();
+  applied_ = 0;
+  ++delivery_sequence_;
+  ApplyCommitted(ctx, upto);
+}
+
+void Server::ApplyCommitted(Context& ctx, Zxid upto) {
+  auto it = std::upper_bound(log_entries_.begin(), log_entries_.end(), applied_,
+                             [](Zxid z, const LogEntry& e) { return z < e.zxid; });
+  for (; it != log_entries_.end() && it->zxid <= upto; ++it) ApplyOne(ctx, *it);
+}
+
+void Server::ApplyOne(Context& ctx, const LogEntry& e) {
+  const Applied a = tree_.Apply(e.zxid, e.txn);
+  applied_ = e.zxid;
+  log_->Delivered(ctx.id(), ctx.incarnation(), delivery_sequence_, e.zxid, log_->Intern(Encode(e.txn)));
+  if (!serving_ && state_ != PeerState::kLeading) return;
+  // Watches fire before any answer that reflects the change (FIFO channel).
+  auto fire = [&](std::map<std::string, std::set<int64_t>>& watches, const std::string& path,
+                  WatchEvent::Kind kind) {
+    auto w = watches.find(path);
+    if (w == watches.end()) return;
+    for (int64_t s : w->second) {
+      auto c = session_client_.find(s);
+      if (c != session_client_.end()) ctx.Send(c->second, WatchEvent{kind, path, e.zxid});
+    }
+    watches.erase(w);
+  };
+  for (const std::string& p : a.changed) {
+    fire(data_watches_, p, tree_.Exists(p) ? WatchEvent::kData : WatchEvent::kDeleted);
+    if (!tree_.Exists(p)) fire(child_watches_, p, WatchEvent::kDeleted);
+  }
+  for (const std::string& p : a.parents) fire(child_watches_, p, WatchEvent::kChildren);
+  const Txn& t = e.txn;
+  if (t.kind == Txn::kCreateSession) {
+    for (auto it = pending_connect_.begin(); it != pending_connect_.end(); ++it) {
+      if (it->second.token == t.xid) {
+        connections_[it->first] = t.session;
+        session_client_[t.session] = it->first;
+        ctx.Send(it->first, ConnectReply{ConnectReply::kOk, t.session, it->second.attempt});
+        pending_connect_.erase(it);
+        break;
+      }
+    }
+    return;
+  }
+  if (t.kind == Txn::kCloseSession) {
+    auto c = session_client_.find(t.session);
+    if (c != session_client_.end()) {
+      connections_.erase(c->second);
+      session_queue_.erase(t.session);
+      session_client_.erase(c);
+    }
+    return;
+  }
+  // Answer the client whose write this was, if it is connected here.
+  auto q = session_queue_.find(t.client_session);
+  if (q == session_queue_.end() || q->second.empty()) return;
+  Pending& head = q->second.front();
+  if (!head.waiting || head.request.xid != t.xid) return;
+  Response r;
+  r.xid = t.xid;
+  r.err = a.err;
+  r.path = a.path;
+  r.stat = a.stat;
+  r.zxid = e.zxid;
+  ctx.Send(head.client, r);
+  q->second.pop_front();
+  DrainSession(ctx, t.client_session);
+}
+
+void Server::SubmitWrite(Context& ctx, Txn request) {
+  if (state_ == PeerState::kLeading) {
+    Propose(ctx, std::move(request));
+  } else {
+    ctx.Send(leader_, Forward{std::move(request), false});
+  }
+}
+
+void Server::Touch(Context& ctx, int64_t session) {
+  if (state_ == PeerState::kLeading) {
+    session_touch_[session] = ctx.Monotonic();
+  } else {
+    touched_.push_back(session);
+  }
+}
+
+void Server::StopServing(Context& ctx) {
+  serving_ = false;
+  connections_.clear();
+  session_client_.clear();
+  pending_connect_.clear();
+  session_queue_.clear();
+  last_xid_.clear();
+  data_watches_.clear();
+  child_watches_.clear();
+  touched_.clear();
+}
+
+void Server::OnConnect(Context& ctx, NodeId client, const Connect& c) {
+  const bool ready = serving_ || (state_ == PeerState::kLeading && established_);
+  if (!ready) {
+    ctx.Send(client, ConnectReply{ConnectReply::kRefused, 0, c.attempt});
+    return;
+  }
+  if (c.session == 0) {
+    Txn t;
+    t.kind = Txn::kCreateSession;
+    t.timeout_ns = c.timeout_ns;
+    static_assert(sizeof(NodeId) <= 4);
+    t.xid = (static_cast<uint64_t>(ctx.id()) << 48) | (static_cast<uint64_t>(client) << 24) |
+            (++connect_counter_ & 0xFFFFFF);
+    pending_connect_[client] = {t.xid, c.attempt};
+    SubmitWrite(ctx, t);
+    return;
+  }
+  if (!tree_.SessionAlive(c.session)) {
+    ctx.Send(client, ConnectReply{ConnectReply::kExpired, c.session, c.attempt});
+    return;
+  }
+  if (applied_ < c.last_zxid) {
+    // The client has seen a newer state than ours: it must go elsewhere.
+    ctx.Send(client, ConnectReply{ConnectReply::kRefused, c.session, c.attempt});
+    return;
+  }
+  connections_[client] = c.session;
+  session_client_[c.session] = client;
+  Touch(ctx, c.session);
+  ctx.Send(client, ConnectReply{ConnectReply::kOk, c.session, c.attempt});
+}
+
+void Server::OnRequest(Context& ctx, NodeId client, const Request& r) {
+  auto c = connections_.find(client);
+  if (c == connections_.end()) {
+    Response resp;
+    resp.xid = r.xid;
+    resp.err = Err::kSessionExpired;  // not connected here (any more)
+    ctx.Send(client, resp);
+    return;
+  }
+  const int64_t session = c->second;
+  Touch(ctx, session);
+  uint64_t& last = last_xid_[session];
+  if (r.xid <= last) return;  // a duplicated packet
+  last = r.xid;
+  if (r.op == Request::kPing) {
+    ctx.Send(client, Response{r.xid, Err::kOk, "", "", {}, {}, applied_});
+    return;
+  }
+  // A client's requests take effect in the order sent: a read waits for the
+  // session's earlier writes.
+  session_queue_[session].push_back({client, r, false});
+  DrainSession(ctx, session);
+}
+
+void Server::DrainSession(Context& ctx, int64_t session) {
+  auto q = session_queue_.find(session);
+  if (q == session_queue_.end()) return;
+  while (!q->second.empty()) {
+    Pending& head = q->second.front();
+    if (head.waiting) return;
+    const Request& r = head.request;
+    switch (r.op) {
+      case Request::kGetData:
+      case Request::kExists:
+      case Request::kGetChildren:
+        Answer(ctx, head.client, r);
+        q->second.pop_front();
+        continue;
+      case Request::kSync:
+        head.waiting = true;
+        if (state_ == PeerState::kLeading) {
+          // We believe we lead, so we answer from our own state - stale if
+          // we were deposed without knowing it (ZOOKEEPER-1675).
+          head.waiting = false;
+          ctx.Send(head.client, Response{r.xid, Err::kOk, "", "", {}, {}, applied_});
+          q->second.pop_front();
+          continue;
+        }
+        ctx.Send(leader_, Forward{Txn{.client_session = session, .xid = r.xid}, true});
+        return;
+      default: {
+        Txn t;
+        t.kind = r.op == Request::kCreate ? Txn::kCreate
+                 : r.op == Request::kDelete ? Txn::kDelete
+                                            : Txn::kSetData;
+        t.path = r.path;
+        t.data = r.data;
+        t.version = r.version;
+        t.ephemeral = r.ephemeral;
+        t.sequential = r.sequential;
+        t.session = session;
+        t.client_session = session;
+        t.xid = r.xid;
+        head.waiting = true;
+        SubmitWrite(ctx, std::move(t));
+        return;
+      }
+    }
+  }
+}
+
+void Server::Answer(Context& ctx, NodeId client, const Request& r) {
+  ctx.Charge(o_.read_cost_ns);
+  Response resp;
+  resp.xid = r.xid;
+  resp.zxid = applied_;
+  const int64_t session = connections_[client];
+  if (r.op == Request::kGetChildren) {
+    if (!tree_.Exists(r.path)) {
+      resp.err = Err::kNoNode;
+    } else {
+      resp.children = tree_.Children(r.path);
+      if (r.watch) child_watches_[r.path].insert(session);
+    }
+  } else {
+    const std::string* data = tree_.Data(r.path, &resp.stat);
+    if (data == nullptr) {
+      resp.err = Err::kNoNode;
+    } else if (r.op == Request::kGetData) {
+      resp.data = *data;
+    }
+    // An exists watch is set on a missing node too; getData's only on one
+    // that exists.
+    if (r.watch && (data != nullptr || r.op == Request::kExists)) data_watches_[r.path].insert(session);
+  }
+  ctx.Send(client, resp);
+}
+
+void Server::OnSyncReply(Context& ctx, const SyncReply& s) {
+  if (state_ != PeerState::kFollowing) return;
+  last_heard_ = ctx.Monotonic();
+  // Apply what the leader had committed before answering: a lost COMMIT
+  // must not make the sync return older state.
+  if (StreamBroken(ctx, s.committed, false)) return;
+  if (s.committed > committed_) {
+    committed_ = s.committed;
+    if (serving_) ApplyCommitted(ctx, committed_);
+  }
+  auto q = session_queue_.find(s.session);
+  if (q == session_queue_.end() || q->second.empty()) return;
+  Pending& head = q->second.front();
+  if (!head.waiting || head.request.op != Request::kSync || head.request.xid != s.xid) return;
+  ctx.Send(head.client, Response{s.xid, Err::kOk, "", "", {}, {}, applied_});
+  q->second.pop_front();
+  DrainSession(ctx, s.session);
+}
+
+}  // namespace dsim::zab
