@@ -3,6 +3,7 @@
 #include "protocols/commit/commit_protocol.h"
 #include "protocols/heartbeat/heartbeat_protocol.h"
 #include "protocols/paxos/paxos_protocols.h"
+#include "protocols/zab/zab_protocol.h"
 
 namespace dsim {
 
@@ -12,6 +13,7 @@ void RegisterBuiltinProtocols(ProtocolRegistry& registry) {
   registry.Add(paxos::MakeMultiPaxosProtocol());
   registry.Add(commit::MakeTwoPhaseCommit());
   registry.Add(commit::MakeThreePhaseCommit());
+  registry.Add(zab::MakeZabProtocol());
 }
 
 }  // namespace dsim

@@ -1,0 +1,474 @@
+// Registration of ZooKeeper ("zab"): its scenario keys, checks and facts.
+#include "protocols/zab/zab_protocol.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "protocols/zab/client.h"
+#include "protocols/zab/resource.h"
+#include "protocols/zab/server.h"
+#include "protocols/zab/zab_checks.h"
+#include "sim/check/linearizability.h"
+#include "sim/check/model.h"
+#include "sim/check/operations.h"
+#include "sim/check/sequential.h"
+#include "sim/scenario.h"
+
+namespace dsim::zab {
+namespace {
+
+struct ZabConfig : ProtocolConfig {
+  ServerOptions server;
+  ClientOptions client;
+  int clients = 3;  // ZooKeeper clients; the lock recipe adds the resource after them
+  bool fencing = false;
+  uint64_t linearizability_steps = 20'000'000;
+};
+
+const char* StateName(PeerState s) {
+  switch (s) {
+    case PeerState::kLooking: return "LOOKING";
+    case PeerState::kFollowing: return "FOLLOWING";
+    case PeerState::kLeading: return "LEADING";
+  }
+  return "?";
+}
+
+// Which checks belong to which recipe; the rest hold for every run.
+const std::map<std::string, std::string>& RecipeOfCheck() {
+  static const auto* m = new std::map<std::string, std::string>{
+      {"linearizable", "kv"},        {"sequential", "kv"},          {"reads_linearizable", "kv"},
+      {"mutual_exclusion", "lock"},  {"resource_exclusive", "lock"}, {"one_leader", "election"},
+      {"terms", "election"},         {"queue_no_loss", "queue"},    {"queue_no_duplicate", "queue"},
+      {"queue_fifo", "queue"},       {"config_converged", "config"}, {"config_monotonic", "config"},
+      {"membership", "membership"}};
+  return *m;
+}
+
+class ZabRun : public ProtocolRun {
+ public:
+  ZabRun(const ZabConfig& c, const ScenarioInfo& info) : c_(c), info_(info) {}
+
+  std::unique_ptr<Process> NewProcess(NodeId id) override {
+    log_.Attach(sim_);
+    recipes_.sim = sim_;
+    const int n = info_.num_servers;
+    if (id <= n) return std::make_unique<Server>(c_.server, &log_);
+    const int index = id - n;  // 1-based
+    if (index > c_.clients) return std::make_unique<Resource>(c_.fencing, &recipes_);
+    const NodeId resource = c_.client.recipe == "lock" ? static_cast<NodeId>(n + c_.clients + 1) : 0;
+    return std::make_unique<ZkClient>(c_.client, n, index, c_.clients, resource, &recipes_);
+  }
+
+  void Finish(const std::set<std::string>& checks, RunOutcome& out) override {
+    const History& h = sim_->history();
+    const ZabFindings z = CheckZab(log_, [this](const ObservationStamp& s) { return sim_->Survived(s); });
+    auto report = [&](const char* name, const Finding& f) {
+      if (checks.count(name)) out.Check(name, f.ok, f.detail);
+    };
+    report("agreement", z.agreement);
+    report("integrity", z.integrity);
+    report("primary_order", z.primary_order);
+    report("primary_integrity", z.primary_integrity);
+    report("one_leader_per_epoch", z.one_leader_per_epoch);
+    report("epoch_monotonic", z.epoch_monotonic);
+    const std::string& recipe = c_.client.recipe;
+    if (recipe == "kv") KvChecks(h, checks, out);
+    if (recipe == "lock") {
+      report("mutual_exclusion", CheckExclusiveHolds(recipes_, "held the lock"));
+      report("resource_exclusive", CheckResourceExclusive(recipes_));
+      LockFacts(out);
+    }
+    if (recipe == "election") {
+      report("one_leader", CheckExclusiveHolds(recipes_, "led"));
+      report("terms", CheckTerms(recipes_));
+      out.Fact("leaderships", recipes_.holds.size());
+    }
+    if (recipe == "queue") {
+      const QueueFindings q = CheckQueue(h, z.committed);
+      report("queue_no_loss", q.no_loss);
+      report("queue_no_duplicate", q.no_duplicate);
+      report("queue_fifo", q.fifo);
+      out.Fact("enqueued", q.enqueued);
+      out.Fact("dequeued", q.dequeued);
+      out.Fact("queued_at_end", q.left);
+    }
+    if (recipe == "config") ConfigChecks(z.committed, checks, out);
+    if (recipe == "membership") MembershipChecks(z.committed, checks, out);
+    ServerFacts(z, out);
+    int ok = 0, info = 0, fail = 0;
+    for (const HistoryEvent& e : h) {
+      ok += e.type == OpType::kOk;
+      info += e.type == OpType::kInfo;
+      fail += e.type == OpType::kFail;
+    }
+    out.Fact("ops_ok", ok);
+    out.Fact("ops_info", info);
+    out.Fact("ops_fail", fail);
+    out.Summary(absl::StrFormat("%d client operations: %d ok, %d failed, %d unknown; %d transactions committed",
+                                ok + info + fail, ok, fail, info, z.committed.size()));
+  }
+
+ private:
+  void ServerFacts(const ZabFindings& z, RunOutcome& out) {
+    nlohmann::json leaders = nlohmann::json::array();
+    for (const ZabLog::Establishment& e : log_.establishments) leaders.push_back(e.leader);
+    out.Fact("leaders", leaders);
+    out.Fact("leader", log_.establishments.empty() ? 0 : log_.establishments.back().leader);
+    out.Fact("epoch", log_.establishments.empty() ? 0 : log_.establishments.back().epoch);
+    nlohmann::json following = nlohmann::json::array(), looking = nlohmann::json::array();
+    std::vector<std::string> states;
+    for (NodeId s = 1; s <= info_.num_servers; ++s) {
+      if (!sim_->IsUp(s)) {
+        states.push_back(absl::StrFormat("n%d down", s));
+        continue;
+      }
+      auto it = log_.states.find(s);
+      const PeerState st = it == log_.states.end() ? PeerState::kLooking : it->second;
+      if (st == PeerState::kFollowing) following.push_back(s);
+      if (st == PeerState::kLooking) looking.push_back(s);
+      states.push_back(absl::StrFormat("n%d %s", s, StateName(st)));
+    }
+    out.Fact("followers", following);
+    out.Fact("looking", looking);
+    out.Fact("committed", z.committed.size());
+    out.Summary("servers at the end: " + absl::StrJoin(states, ", "));
+    std::vector<std::string> epochs;
+    for (const ZabLog::Establishment& e : log_.establishments) {
+      epochs.push_back(absl::StrFormat("n%d epoch %d at %s", e.leader, e.epoch, FormatDuration(e.time_ns)));
+    }
+    if (!epochs.empty()) out.Summary("leaders established: " + absl::StrJoin(epochs, "; "));
+  }
+
+  // Three views of one kv history: writes with sync reads (linearizable),
+  // writes with plain reads (linearizable only if no server lags), and all
+  // of it (sequentially consistent).
+  void KvChecks(const History& h, const std::set<std::string>& checks, RunOutcome& out) {
+    History sync_view, plain_view;
+    for (const HistoryEvent& e : h) {
+      if (e.f == "sync-read") {
+        HistoryEvent r = e;
+        r.f = "read";
+        sync_view.push_back(std::move(r));
+        continue;
+      }
+      if (e.f == "write") sync_view.push_back(e);
+      plain_view.push_back(e);
+    }
+    absl::StatusOr<std::unique_ptr<Model>> model = MakeModel("register", {});
+    CheckBudget budget;
+    budget.max_steps = c_.linearizability_steps;
+    budget.max_memory_bytes = 512ull << 20;
+    auto linearizable = [&](const char* name, const History& view, const char* what) {
+      if (!checks.count(name)) return;
+      absl::StatusOr<LinearizabilityResult> r = CheckLinearizability(view, **model, budget);
+      DSIM_ASSERT_MSG(r.ok(), "the client history is malformed: %s", std::string(r.status().message()));
+      out.Fact(absl::StrCat(name, "_verdict"), VerdictName(r->verdict));
+      switch (r->verdict) {
+        case Verdict::kLinearizable:
+          out.Check(name, true, absl::StrFormat("%d operations (%s) on %d keys", r->ops, what, r->partitions));
+          return;
+        case Verdict::kUnknown:
+          out.Check(name, false, "undecided within the search budget: " + r->unknown_reason);
+          return;
+        case Verdict::kNotLinearizable:
+          out.Check(name, false,
+                    absl::StrFormat("not linearizable: %s cannot take effect in any state it could meet",
+                                    r->witness->blocked.Describe()));
+          std::string text = r->witness->ToText();
+          while (!text.empty() && text.back() == '\n') text.pop_back();
+          out.Summary(absl::StrFormat("%s witness:\n    %s", name,
+                                      absl::StrJoin(absl::StrSplit(text, '\n'), "\n    ")));
+          return;
+      }
+    };
+    linearizable("linearizable", sync_view, "writes and sync reads");
+    linearizable("reads_linearizable", plain_view, "writes and plain reads");
+    // Sequential consistency over everything: sync reads are reads too.
+    if (!checks.count("sequential")) return;
+    // A client's operations keep their order across lost connections, so
+    // each client is one process again - except for a request whose
+    // connection was lost: it may still be applied after the client's
+    // later reads (ZooKeeper orders a client's updates, not its reads
+    // against a lost update), so it stays a process of its own, free to
+    // take effect anywhere or not at all. Such a request is always the
+    // last of its history process (the client moves on as a new one).
+    std::map<int32_t, size_t> last_invoke;
+    std::set<int32_t> ended_unknown;
+    for (size_t i = 0; i < h.size(); ++i) {
+      if (h[i].type == OpType::kInvoke) last_invoke[h[i].process] = i;
+      if (h[i].type == OpType::kInfo) ended_unknown.insert(h[i].process);
+    }
+    // A write whose outcome is unknown and whose value nobody ever read can
+    // be taken never to have happened: no order needs it. Leaving such
+    // writes out keeps the search from trying each of them everywhere.
+    std::set<std::pair<std::string, int64_t>> read_values;
+    for (const HistoryEvent& e : h) {
+      if (e.type == OpType::kOk && e.f != "write" && e.key && !e.value.is_nil()) {
+        read_values.insert({*e.key, e.value.as_int()});
+      }
+    }
+    History all;
+    for (size_t i = 0; i < h.size(); ++i) {
+      const bool unread_unknown_write =
+          ended_unknown.count(h[i].process) && h[i].f == "write" && h[i].key &&
+          (h[i].type == OpType::kInfo || (h[i].type == OpType::kInvoke && last_invoke[h[i].process] == i)) &&
+          !read_values.count({*h[i].key, h[i].value.as_int()});
+      if (unread_unknown_write) continue;
+      HistoryEvent x = h[i];
+      if (x.f == "sync-read") x.f = "read";
+      const bool lost = ended_unknown.count(x.process) &&
+                        (x.type == OpType::kInfo || (x.type == OpType::kInvoke && last_invoke[x.process] == i));
+      if (!lost) x.process = x.process / 1000 * 1000 + 999;
+      all.push_back(std::move(x));
+    }
+    absl::StatusOr<std::vector<Operation>> ops = PrepareOperations(all, **model, "history");
+    DSIM_ASSERT_MSG(ops.ok(), "the client history is malformed: %s", std::string(ops.status().message()));
+    const SequentialResult sc = CheckSequentialConsistency(*ops, **model, budget);
+    out.Fact("sequential_verdict", sc.consistent() ? "sequentially-consistent"
+                                   : sc.verdict == Verdict::kUnknown ? "unknown" : "not-sequentially-consistent");
+    out.Check("sequential", sc.consistent(),
+              sc.consistent() ? absl::StrFormat("%d operations in one order that keeps each client's", sc.ops)
+                              : sc.detail);
+  }
+
+  void LockFacts(RunOutcome& out) {
+    int refused = 0;
+    for (const RecipeLog::Use& u : recipes_.uses) refused += !u.accepted;
+    std::vector<std::string> holds;
+    for (const RecipeLog::Hold& h : recipes_.holds) {
+      if (holds.size() == 8) {
+        holds.push_back("...");
+        break;
+      }
+      holds.push_back(absl::StrFormat("n%d %s..%s (token %s)", h.client, FormatDuration(h.start_ns),
+                                      h.end_ns < 0 ? "end" : FormatDuration(h.end_ns), FormatZxid(h.token)));
+    }
+    if (!holds.empty()) out.Summary("holds: " + absl::StrJoin(holds, ", "));
+    out.Fact("holds", recipes_.holds.size());
+    out.Fact("resource_writes", recipes_.uses.size());
+    out.Fact("resource_refused", refused);
+  }
+
+  void ConfigChecks(const std::vector<LogEntry>& committed, const std::set<std::string>& checks,
+                    RunOutcome& out) {
+    const DataTree tree = Replay(committed);
+    int64_t final_version = -1;
+    if (const std::string* d = tree.Data("/config", nullptr)) {
+      if (!absl::SimpleAtoi(*d, &final_version)) final_version = -1;
+    }
+    std::vector<NodeId> subscribers;
+    for (int i = 2; i <= c_.clients; ++i) {
+      const NodeId id = static_cast<NodeId>(info_.num_servers + i);
+      if (sim_->IsUp(id)) subscribers.push_back(id);
+    }
+    if (checks.count("config_converged")) {
+      const Finding f = CheckConfigConverged(recipes_, subscribers, final_version);
+      out.Check("config_converged", f.ok, f.detail);
+    }
+    if (checks.count("config_monotonic")) {
+      const Finding f = CheckConfigMonotonic(recipes_);
+      out.Check("config_monotonic", f.ok, f.detail);
+    }
+    out.Fact("config_version", final_version);
+    out.Fact("published", recipes_.published);
+  }
+
+  void MembershipChecks(const std::vector<LogEntry>& committed, const std::set<std::string>& checks,
+                        RunOutcome& out) {
+    const DataTree tree = Replay(committed);
+    const std::vector<std::string> children = tree.Children("/members");
+    const std::set<std::string> group(children.begin(), children.end());
+    // Alive: up since well before the end. Dead: down for longer than a
+    // session timeout and the ticks the leader needs to notice.
+    const int64_t end = info_.duration_ns;
+    const int64_t grace = c_.client.session_timeout_ns + 4 * c_.server.tick_ns + c_.client.request_timeout_ns;
+    std::set<std::string> in, out_;
+    for (int i = 2; i <= c_.clients; ++i) {
+      const NodeId id = static_cast<NodeId>(info_.num_servers + i);
+      const std::string name = absl::StrCat("m", id);
+      bool up_all_along = true, down_all_along = true;
+      for (int64_t t = end - grace; t <= end; t += grace / 8) {
+        const bool up = sim_->WasUpAt(id, std::max<int64_t>(0, t));
+        up_all_along &= up;
+        down_all_along &= !up;
+      }
+      if (up_all_along) in.insert(name);
+      if (down_all_along) out_.insert(name);
+    }
+    if (checks.count("membership")) {
+      const Finding f = CheckMembership(recipes_, group, in, out_);
+      out.Check("membership", f.ok, f.detail);
+    }
+    int departures = 0;
+    const std::vector<std::string>* previous = nullptr;
+    std::vector<std::string> views;
+    for (const RecipeLog::View& v : recipes_.views) {
+      if (previous != nullptr) {
+        for (const std::string& m : *previous) {
+          departures += std::find(v.members.begin(), v.members.end(), m) == v.members.end();
+        }
+      }
+      previous = &v.members;
+      const std::string text = absl::StrFormat("[%s] at %s", absl::StrJoin(v.members, " "), FormatDuration(v.time_ns));
+      if (views.empty() || views.back().substr(0, views.back().find(" at ")) != text.substr(0, text.find(" at "))) {
+        views.push_back(text);
+      }
+    }
+    if (views.size() > 10) views.erase(views.begin() + 5, views.end() - 5);
+    if (!views.empty()) out.Summary("the monitor's views: " + absl::StrJoin(views, ", "));
+    out.Fact("departures", departures);
+    out.Fact("members", nlohmann::json(std::vector<std::string>(group.begin(), group.end())));
+  }
+
+  const ZabConfig& c_;
+  ScenarioInfo info_;
+  ZabLog log_;
+  RecipeLog recipes_;
+};
+
+class ZabProtocol : public Protocol {
+ public:
+  std::string name() const override { return "zab"; }
+  std::string description() const override {
+    return "ZooKeeper: FastLeaderElection, ZAB atomic broadcast, the data tree, sessions and recipes";
+  }
+  std::vector<NamedItem> checks() const override {
+    return {{"agreement", "every server's delivered sequence is a prefix of the longest (total order)"},
+            {"integrity", "servers deliver only what a leader broadcast, each zxid once"},
+            {"primary_order", "zxids increase along every delivered sequence"},
+            {"primary_integrity", "an established leader held every earlier-epoch transaction anyone delivers"},
+            {"one_leader_per_epoch", "no epoch is established by two leaders"},
+            {"epoch_monotonic", "durable acceptedEpoch and currentEpoch never decrease"},
+            {"linearizable", "kv: writes and sync-then-read reads are linearizable (register per key)"},
+            {"sequential", "kv: all operations, plain reads included, are sequentially consistent"},
+            {"reads_linearizable", "kv: writes and plain reads are linearizable (ZooKeeper does not promise it)"},
+            {"mutual_exclusion", "lock: no two clients believe they hold the lock at once (true time)"},
+            {"resource_exclusive", "lock: the protected resource never takes a write from an older holder "
+                                   "after a newer one"},
+            {"one_leader", "election: no two clients believe they lead at once"},
+            {"terms", "election: each term has one leader, terms increase"},
+            {"queue_no_loss", "queue: every acknowledged enqueue is committed"},
+            {"queue_no_duplicate", "queue: no item is dequeued twice"},
+            {"queue_fifo", "queue: items leave in the order they entered"},
+            {"config_converged", "config: every live subscriber ends on the last committed version"},
+            {"config_monotonic", "config: no subscriber reads an older version after a newer one"},
+            {"membership", "membership: the monitor's view ends equal to the members alive"}};
+  }
+  std::vector<std::string> default_checks() const override {
+    std::vector<std::string> all;
+    for (const NamedItem& c : checks()) {
+      if (c.name != "reads_linearizable") all.push_back(c.name);
+    }
+    return all;
+  }
+  // The stack's checks, and those of the recipe the workload runs.
+  std::vector<std::string> default_checks_for(const ProtocolConfig& config) const override {
+    const std::string& recipe = static_cast<const ZabConfig&>(config).client.recipe;
+    std::vector<std::string> names;
+    for (const std::string& name : default_checks()) {
+      auto it = RecipeOfCheck().find(name);
+      if (it == RecipeOfCheck().end() || it->second == recipe) names.push_back(name);
+    }
+    return names;
+  }
+  std::vector<NamedItem> bugs() const override {
+    return {{"commit_without_quorum", "the leader commits a proposal on its own ack"},
+            {"ack_before_persist", "a follower acks a proposal (and NEWLEADER) before its log write is durable"},
+            {"skip_truncate", "a new leader sends DIFF where TRUNC was due: a follower keeps a tail only the "
+                              "old leader had"},
+            {"vote_ignores_epoch", "FastLeaderElection compares zxid and id, not the epoch first"}};
+  }
+  std::vector<NamedItem> facts() const override {
+    return {{"leader", "the last server established as leader (0: none)"},
+            {"leaders", "the servers established as leader, in order"},
+            {"epoch", "the epoch of the last established leader"},
+            {"followers", "servers FOLLOWING at the end"},
+            {"looking", "servers LOOKING at the end"},
+            {"committed", "transactions in the longest delivered sequence"},
+            {"ops_ok", "client operations that completed ok"},
+            {"ops_info", "client operations with an unknown outcome"},
+            {"ops_fail", "client operations that definitely did not happen"},
+            {"linearizable_verdict", "kv: the verdict on writes with sync reads"},
+            {"reads_linearizable_verdict", "kv: the verdict on writes with plain reads"},
+            {"sequential_verdict", "kv: the sequential-consistency verdict"},
+            {"holds", "lock: how many times a client held the lock"},
+            {"resource_writes", "lock: writes the resource received"},
+            {"resource_refused", "lock: stale writes the resource refused (fencing)"},
+            {"leaderships", "election: how many times a client led"},
+            {"enqueued", "queue: acknowledged enqueues"},
+            {"dequeued", "queue: successful dequeues"},
+            {"queued_at_end", "queue: items still queued"},
+            {"config_version", "config: the last committed version"},
+            {"published", "config: the last version acknowledged to the publisher"},
+            {"members", "membership: the committed group at the end"},
+            {"departures", "membership: members the monitor saw leave, one listing to the next"}};
+  }
+
+  std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo& info, JsonObject* options,
+                                                  JsonObject* workload) const override {
+    auto c = std::make_shared<ZabConfig>();
+    ServerOptions& s = c->server;
+    ClientOptions& cl = c->client;
+    if (options != nullptr) {
+      s.tick_ns = options->Duration("tick", s.tick_ns, 1);
+      s.init_limit = static_cast<int>(options->Int("init_limit", s.init_limit, 1, 1000));
+      s.sync_limit = static_cast<int>(options->Int("sync_limit", s.sync_limit, 1, 1000));
+      s.finalize_wait_ns = options->Duration("finalize_wait", s.finalize_wait_ns, 0);
+      s.notification_timeout_ns = options->Duration("notification_timeout", s.notification_timeout_ns, 1);
+      s.write_cost_ns = options->Duration("write_cost", 0, 0);
+      s.read_cost_ns = options->Duration("read_cost", 0, 0);
+      c->linearizability_steps = static_cast<uint64_t>(
+          options->Int("linearizability_budget", static_cast<int64_t>(c->linearizability_steps), 1, INT64_MAX));
+    }
+    if (workload != nullptr) {
+      cl.recipe = workload->Enum("recipe", cl.recipe, {"kv", "lock", "election", "queue", "config", "membership"});
+      c->clients = static_cast<int>(workload->Int("clients", c->clients, 1, 64));
+      cl.think_ns = workload->Duration("think", cl.think_ns, 0);
+      cl.request_timeout_ns = workload->Duration("timeout", cl.request_timeout_ns, 1);
+      cl.session_timeout_ns = workload->Duration("session_timeout", cl.session_timeout_ns, 1);
+      cl.start_ns = workload->Duration("start", 0, 0, info.duration_ns);
+      cl.stop_ns = workload->Duration("stop", info.duration_ns, 0, info.duration_ns);
+      if (std::optional<JsonValue> v = workload->Value("connect_to")) {
+        cl.connect_to = ReadNodeList(*v, info.num_servers).value_or(std::vector<NodeId>{});
+      }
+      cl.stagger_ns = workload->Duration("stagger", 0, 0);
+      cl.keys = static_cast<int>(workload->Int("keys", cl.keys, 1, 1000));
+      cl.readers = static_cast<int>(workload->Int("readers", 0, 0, c->clients));
+      if (std::optional<JsonObject> mix = workload->Object("mix")) {
+        cl.read_weight = static_cast<int>(mix->Int("read", cl.read_weight, 0, 1000));
+        cl.write_weight = static_cast<int>(mix->Int("write", cl.write_weight, 0, 1000));
+        cl.sync_read_weight = static_cast<int>(mix->Int("sync_read", cl.sync_read_weight, 0, 1000));
+        if (mix->ctx()->ok() && cl.read_weight + cl.write_weight + cl.sync_read_weight == 0) {
+          mix->Fail("the mix needs some operation");
+        }
+        mix->Finish();
+      }
+      cl.hold_ns = workload->Duration("hold", cl.hold_ns, 1);
+      c->fencing = workload->Bool("fencing", false);
+      cl.publish_interval_ns = workload->Duration("publish_interval", cl.publish_interval_ns, 1);
+      cl.versions = static_cast<int>(workload->Int("versions", cl.versions, 1, 100000));
+    }
+    c->num_clients = c->clients + (cl.recipe == "lock" ? 1 : 0);
+    s.bug_commit_without_quorum = info.bugs.count("commit_without_quorum") > 0;
+    s.bug_ack_before_persist = info.bugs.count("ack_before_persist") > 0;
+    s.bug_skip_truncate = info.bugs.count("skip_truncate") > 0;
+    s.bug_vote_ignores_epoch = info.bugs.count("vote_ignores_epoch") > 0;
+    return c;
+  }
+
+  std::unique_ptr<ProtocolRun> NewRun(const ProtocolConfig& config, const ScenarioInfo& info,
+                                      uint64_t) const override {
+    return std::make_unique<ZabRun>(static_cast<const ZabConfig&>(config), info);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Protocol> MakeZabProtocol() { return std::make_unique<ZabProtocol>(); }
+
+}  // namespace dsim::zab
