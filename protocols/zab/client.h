@@ -26,7 +26,8 @@ struct ClientOptions {
   int64_t request_timeout_ns = 500 * kMillisecond;  // no answer: the connection is lost
   int64_t think_ns = 10 * kMillisecond;
   int64_t start_ns = 0;  // the first connection attempt (local time): after the first election
-  int64_t stop_ns = -1;  // no new operations from here on (local time)
+  int64_t stop_ns = -1;    // no new operations from here on (local time)...
+  int64_t resume_ns = -1;  // ... until here (kv), if set
   // kv
   int keys = 2;
   int read_weight = 5, write_weight = 3, sync_read_weight = 2;
@@ -78,7 +79,10 @@ class ZkClient : public Process {
   int64_t session() const { return session_; }
   bool connected() const { return connected_; }
   const ClientOptions& options() const { return o_; }
-  bool stopped() { return o_.stop_ns >= 0 && ctx_->Now() >= o_.stop_ns; }
+  bool stopped() {
+    const int64_t now = ctx_->Now();
+    return o_.stop_ns >= 0 && now >= o_.stop_ns && (o_.resume_ns < 0 || now < o_.resume_ns);
+  }
   void Call(Request r, uint64_t tag);
   void After(int64_t delay_ns, uint64_t tag);  // a workload timer
   int32_t process() const { return process_; }

@@ -71,7 +71,10 @@ class KvWorkload : public Workload {
   std::string Path() const { return "/" + key_; }
 
   void Next(ZkClient& c) {
-    if (c.stopped()) return;
+    if (c.stopped()) {
+      if (o_.resume_ns > c.ctx().Now()) c.After(o_.resume_ns - c.ctx().Now(), kNext);
+      return;
+    }
     if (!c.connected()) {
       waiting_ = true;  // OnConnected resumes
       return;

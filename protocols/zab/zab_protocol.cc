@@ -27,6 +27,8 @@ struct ZabConfig : ProtocolConfig {
   int clients = 3;  // ZooKeeper clients; the lock recipe adds the resource after them
   bool fencing = false;
   uint64_t linearizability_steps = 20'000'000;
+  int64_t progress_from_ns = -1;  // -1: the last scheduled fault
+  int64_t progress_within_ns = 2 * kSecond;
 };
 
 const char* StateName(PeerState s) {
@@ -76,6 +78,7 @@ class ZabRun : public ProtocolRun {
     report("primary_integrity", z.primary_integrity);
     report("one_leader_per_epoch", z.one_leader_per_epoch);
     report("epoch_monotonic", z.epoch_monotonic);
+    if (checks.count("progress")) Progress(out);
     const std::string& recipe = c_.client.recipe;
     if (recipe == "kv") KvChecks(h, checks, out);
     if (recipe == "lock") {
@@ -114,6 +117,37 @@ class ZabRun : public ProtocolRun {
   }
 
  private:
+  // Liveness: once the faults are over, a quorum of servers that can talk
+  // establishes a leader within the bound.
+  void Progress(RunOutcome& out) {
+    int64_t from = c_.progress_from_ns;
+    if (from < 0) {
+      from = 0;
+      for (const Fault& f : info_.faults) from = std::max(from, f.at_ns);
+    }
+    const int64_t until = from + c_.progress_within_ns;
+    if (until > info_.duration_ns) {
+      out.Check("progress", false,
+                absl::StrFormat("the run ends at %s, before %s (%s after %s) when progress is judged",
+                                FormatDuration(info_.duration_ns), FormatDuration(until),
+                                FormatDuration(c_.progress_within_ns), FormatDuration(from)));
+      return;
+    }
+    for (const ZabLog::Establishment& e : log_.establishments) {
+      if (e.time_ns >= from && e.time_ns <= until) {
+        out.Check("progress", true,
+                  absl::StrFormat("n%d established epoch %d at %s, %s after %s", e.leader, e.epoch,
+                                  FormatDuration(e.time_ns), FormatDuration(e.time_ns - from), FormatDuration(from)));
+        return;
+      }
+    }
+    int attempts = 0;
+    for (const ZabLog::Election& e : log_.elections) attempts += e.time_ns >= from && e.server == e.leader;
+    out.Check("progress", false,
+              absl::StrFormat("no leader was established between %s and %s (%d servers decided to lead and failed)",
+                              FormatDuration(from), FormatDuration(until), attempts));
+  }
+
   void ServerFacts(const ZabFindings& z, RunOutcome& out) {
     nlohmann::json leaders = nlohmann::json::array();
     for (const ZabLog::Establishment& e : log_.establishments) leaders.push_back(e.leader);
@@ -343,6 +377,8 @@ class ZabProtocol : public Protocol {
             {"primary_order", "zxids increase along every delivered sequence"},
             {"primary_integrity", "an established leader held every earlier-epoch transaction anyone delivers"},
             {"one_leader_per_epoch", "no epoch is established by two leaders"},
+            {"progress", "liveness: a leader is established within progress_within of the last fault "
+                         "(off by default)"},
             {"epoch_monotonic", "durable acceptedEpoch and currentEpoch never decrease"},
             {"linearizable", "kv: writes and sync-then-read reads are linearizable (register per key)"},
             {"sequential", "kv: all operations, plain reads included, are sequentially consistent"},
@@ -362,7 +398,7 @@ class ZabProtocol : public Protocol {
   std::vector<std::string> default_checks() const override {
     std::vector<std::string> all;
     for (const NamedItem& c : checks()) {
-      if (c.name != "reads_linearizable") all.push_back(c.name);
+      if (c.name != "reads_linearizable" && c.name != "progress") all.push_back(c.name);
     }
     return all;
   }
@@ -422,6 +458,8 @@ class ZabProtocol : public Protocol {
       s.notification_timeout_ns = options->Duration("notification_timeout", s.notification_timeout_ns, 1);
       s.write_cost_ns = options->Duration("write_cost", 0, 0);
       s.read_cost_ns = options->Duration("read_cost", 0, 0);
+      c->progress_from_ns = options->Duration("progress_from", -1, 0, info.duration_ns);
+      c->progress_within_ns = options->Duration("progress_within", c->progress_within_ns, 1);
       c->linearizability_steps = static_cast<uint64_t>(
           options->Int("linearizability_budget", static_cast<int64_t>(c->linearizability_steps), 1, INT64_MAX));
     }
@@ -433,6 +471,10 @@ class ZabProtocol : public Protocol {
       cl.session_timeout_ns = workload->Duration("session_timeout", cl.session_timeout_ns, 1);
       cl.start_ns = workload->Duration("start", 0, 0, info.duration_ns);
       cl.stop_ns = workload->Duration("stop", info.duration_ns, 0, info.duration_ns);
+      cl.resume_ns = workload->Duration("resume", -1, 0, info.duration_ns);
+      if (cl.resume_ns >= 0 && cl.resume_ns <= cl.stop_ns && workload->ctx()->ok()) {
+        workload->Fail("\"resume\" must come after \"stop\"");
+      }
       if (std::optional<JsonValue> v = workload->Value("connect_to")) {
         cl.connect_to = ReadNodeList(*v, info.num_servers).value_or(std::vector<NodeId>{});
       }
