@@ -172,7 +172,9 @@ void Server::Propose(Context& ctx, Txn request) {
 }
 
 void Server::OnAck(Context& ctx, NodeId from, Zxid z) {
-  if (state_ != PeerState::kLeading || !established_ || z <= committed_) return;
+  if (state_ != PeerState::kLeading) return;
+  if (from != ctx.id()) ctx.Charge(o_.ack_cost_ns);  // every ack costs, late ones too
+  if (!established_ || z <= committed_) return;
   auto f = followers_.find(from);
   if (f != followers_.end()) f->second.last_heard = ctx.Monotonic();
   // A follower logs in zxid order and resyncs on any gap, so its ack for z

@@ -39,6 +39,7 @@ struct ServerOptions {
   int64_t notification_timeout_max_ns = 60 * kSecond;
   int64_t write_cost_ns = 0;  // CPU per write request at the leader (throughput model)
   int64_t read_cost_ns = 0;   // CPU per read answered
+  int64_t ack_cost_ns = 0;    // CPU per follower ack the leader handles
   bool bug_commit_without_quorum = false;
   bool bug_ack_before_persist = false;
   bool bug_skip_truncate = false;

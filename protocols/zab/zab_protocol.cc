@@ -109,6 +109,15 @@ class ZabRun : public ProtocolRun {
       info += e.type == OpType::kInfo;
       fail += e.type == OpType::kFail;
     }
+    // Throughput from the first established leader (or the clients' start,
+    // if later) to the end.
+    if (!log_.establishments.empty()) {
+      const int64_t from = std::max(log_.establishments.front().time_ns, c_.client.start_ns);
+      int64_t done = 0;
+      for (const HistoryEvent& e : h) done += e.type == OpType::kOk && e.time_ns >= from;
+      const int64_t span = info_.duration_ns - from;
+      if (span > 0) out.Fact("throughput", static_cast<int64_t>(static_cast<double>(done) * 1e9 / span));
+    }
     out.Fact("ops_ok", ok);
     out.Fact("ops_info", info);
     out.Fact("ops_fail", fail);
@@ -426,6 +435,8 @@ class ZabProtocol : public Protocol {
             {"followers", "servers FOLLOWING at the end"},
             {"looking", "servers LOOKING at the end"},
             {"committed", "transactions in the longest delivered sequence"},
+            {"throughput", "client operations completed ok per second of simulated time, from the first "
+                           "established leader (or the workload's start) to the end"},
             {"ops_ok", "client operations that completed ok"},
             {"ops_info", "client operations with an unknown outcome"},
             {"ops_fail", "client operations that definitely did not happen"},
@@ -458,6 +469,7 @@ class ZabProtocol : public Protocol {
       s.notification_timeout_ns = options->Duration("notification_timeout", s.notification_timeout_ns, 1);
       s.write_cost_ns = options->Duration("write_cost", 0, 0);
       s.read_cost_ns = options->Duration("read_cost", 0, 0);
+      s.ack_cost_ns = options->Duration("ack_cost", 0, 0);
       c->progress_from_ns = options->Duration("progress_from", -1, 0, info.duration_ns);
       c->progress_within_ns = options->Duration("progress_within", c->progress_within_ns, 1);
       c->linearizability_steps = static_cast<uint64_t>(
@@ -465,7 +477,7 @@ class ZabProtocol : public Protocol {
     }
     if (workload != nullptr) {
       cl.recipe = workload->Enum("recipe", cl.recipe, {"kv", "lock", "election", "queue", "config", "membership"});
-      c->clients = static_cast<int>(workload->Int("clients", c->clients, 1, 64));
+      c->clients = static_cast<int>(workload->Int("clients", c->clients, 1, 2000));
       cl.think_ns = workload->Duration("think", cl.think_ns, 0);
       cl.request_timeout_ns = workload->Duration("timeout", cl.request_timeout_ns, 1);
       cl.session_timeout_ns = workload->Duration("session_timeout", cl.session_timeout_ns, 1);
