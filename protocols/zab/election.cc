@@ -26,6 +26,7 @@ void Server::StartLooking(Context& ctx) {
   phase_ = Phase::kElection;
   leader_ = 0;
   committed_ = 0;  // learned again from the next leader
+  synced_ = false;
   followers_.clear();
   acks_.clear();
   epoch_fixed_ = epoch_acked_ = established_ = false;

@@ -7,6 +7,7 @@ namespace dsim::zab {
 // every tick until it answers, within initLimit).
 void Server::FollowStart(Context& ctx) {
   phase_ = Phase::kDiscovery;
+  synced_ = false;
   phase_started_ = ctx.Monotonic();
   last_heard_ = ctx.Monotonic();
   ctx.Send(leader_, FollowerInfo{accepted_epoch_});
@@ -61,11 +62,13 @@ void Server::OnSyncData(Context& ctx, NodeId from, const SyncData& s) {
     ctx.disk().Sync();
     current_epoch_ = s.epoch;
     SaveEpoch(ctx, "currentEpoch", current_epoch_);
+    synced_ = true;
     return;
   }
   ctx.disk().Sync();
   current_epoch_ = s.epoch;
   SaveEpoch(ctx, "currentEpoch", current_epoch_);
+  synced_ = true;
   ctx.Send(from, AckNewLeader{s.epoch});
 }
 
@@ -73,6 +76,10 @@ void Server::OnSyncData(Context& ctx, NodeId from, const SyncData& s) {
 void Server::OnUpToDate(Context& ctx, NodeId from, const UpToDate& u) {
   if (state_ != PeerState::kFollowing || from != leader_ || serving_) return;
   last_heard_ = ctx.Monotonic();
+  if (!synced_) {  // UPTODATE without the SYNC before it: the stream broke
+    StartLooking(ctx);
+    return;
+  }
   phase_ = Phase::kBroadcast;
   vote_.peer_epoch = epoch_;
   committed_ = std::max(committed_, u.committed);
@@ -85,6 +92,11 @@ void Server::OnUpToDate(Context& ctx, NodeId from, const UpToDate& u) {
 // have told us). Like a ZooKeeper follower whose socket failed, we go back
 // to LOOKING and get synced again.
 bool Server::StreamBroken(Context& ctx, Zxid z, bool proposal) {
+  if (!synced_) {  // the leader's SYNC never came, yet what follows it did
+    ctx.Note("stream_gap", z, -1);
+    StartLooking(ctx);
+    return true;
+  }
   const Zxid last = last_logged();
   const Zxid expected = EpochOf(last) == EpochOf(z) ? last + 1 : MakeZxid(EpochOf(z), 1);
   if (proposal ? z <= expected : z <= last) return false;

@@ -145,6 +145,7 @@ class Server : public Process {
   Zxid committed_ = 0;       // the last zxid known committed
   int64_t phase_started_ = 0;  // monotonic
   int64_t last_heard_ = 0;     // follower: from the leader (monotonic)
+  bool synced_ = false;        // follower: this leader's SYNC has been applied
 
   // Leader.
   struct Follower {
