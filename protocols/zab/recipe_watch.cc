@@ -100,8 +100,7 @@ class ConfigWorkload : public Workload {
 
 class MembershipWorkload : public Workload {
  public:
-  MembershipWorkload(const ClientOptions& o, bool monitor, RecipeLog* log)
-      : o_(o), monitor_(monitor), log_(log) {}
+  MembershipWorkload(bool monitor, RecipeLog* log) : monitor_(monitor), log_(log) {}
 
   void OnConnected(ZkClient& c) override {
     if (!parent_) {
@@ -149,7 +148,6 @@ class MembershipWorkload : public Workload {
     if (c.connected()) c.Call(Request{.op = Request::kGetChildren, .path = "/members", .watch = true}, kList);
   }
 
-  const ClientOptions& o_;
   const bool monitor_;
   RecipeLog* log_;
   bool parent_ = false, joined_ = false;
@@ -162,7 +160,7 @@ std::unique_ptr<Workload> MakeConfigWorkload(const ClientOptions& o, bool publis
 }
 
 std::unique_ptr<Workload> MakeMembershipWorkload(const ClientOptions& o, bool monitor, RecipeLog* log) {
-  return std::make_unique<MembershipWorkload>(o, monitor, log);
+  return std::make_unique<MembershipWorkload>(monitor, log);
 }
 
 std::unique_ptr<Workload> MakeWorkload(const ClientOptions& o, int client_index, int num_clients,

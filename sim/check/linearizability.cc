@@ -17,7 +17,7 @@ class Search {
  public:
   Search(const std::vector<const Operation*>& ops, const Model& model, const CheckBudget& budget,
          uint64_t* steps)
-      : ops_(ops), model_(model), budget_(budget), steps_(steps),
+      : ops_(ops), budget_(budget), steps_(steps),
         machine_(model.Compile(ModelOps(ops))), visited_(ops.size()),
         zobrist_(ZobristWords(ops.size())) {
     BuildList();
@@ -58,7 +58,6 @@ class Search {
   bool OverBudget();
 
   const std::vector<const Operation*>& ops_;
-  const Model& model_;
   const CheckBudget& budget_;
   uint64_t* steps_;
   std::unique_ptr<StateMachine> machine_;

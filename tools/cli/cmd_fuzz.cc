@@ -70,7 +70,7 @@ int FuzzCommand(const std::vector<std::string>& positional, const ProtocolRegist
       return kExitBadInput;
     }
   }
-  const auto [first, last] = *range;
+  const uint64_t first = range->first, last = range->second;
   const uint64_t count = last - first + 1;
   if (count > 100'000'000) {
     io.err << "dsim fuzz: at most 100000000 seeds per batch\n";
