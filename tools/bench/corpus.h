@@ -26,12 +26,12 @@ struct CorpusEntry {
   int64_t ops = 0;
 };
 
-// The corpus directory: $DSIM_CORPUS, else ../shared/corpus next to the
-// source tree.
+// The corpus directory: $DSIM_CORPUS, else the one the build found
+// (../shared/corpus next to the source tree or next to its origin).
 inline std::string CorpusDir() {
   if (const char* env = std::getenv("DSIM_CORPUS")) return env;
-#ifdef DSIM_SOURCE_DIR
-  return std::string(DSIM_SOURCE_DIR) + "/../shared/corpus";
+#ifdef DSIM_CORPUS_DIR
+  return DSIM_CORPUS_DIR;
 #else
   return "../shared/corpus";
 #endif
