@@ -18,7 +18,19 @@ bool IsRange(const nlohmann::json& expected) {
   return true;
 }
 
+// {"one_of": [a, b, ...]}: any of the listed values (or ranges) will do.
+bool IsOneOf(const nlohmann::json& expected) {
+  return expected.is_object() && expected.size() == 1 && expected.contains("one_of") &&
+         expected["one_of"].is_array();
+}
+
 bool FactMatches(const nlohmann::json& expected, const nlohmann::json& actual) {
+  if (IsOneOf(expected)) {
+    for (const nlohmann::json& choice : expected["one_of"]) {
+      if (FactMatches(choice, actual)) return true;
+    }
+    return false;
+  }
   if (!IsRange(expected)) return expected == actual;
   if (!actual.is_number()) return false;
   const double a = actual.get<double>();

@@ -252,6 +252,12 @@ void ReadExpect(JsonObject& o, const Protocol& p, Expectations& e) {
                                   p.name(), name, Quoted(known)));
         break;
       }
+      if (value.is_object() && value.contains("one_of") &&
+          (value.size() != 1 || !value["one_of"].is_array() || value["one_of"].empty())) {
+        JsonValue(o.ctx(), &value, facts->path().Key(name))
+            .Fail("\"one_of\" takes a non-empty array of values and nothing beside it");
+        break;
+      }
       e.facts.emplace_back(name, value);
     }
   }

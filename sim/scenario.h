@@ -33,7 +33,8 @@ struct Expectations {
   bool expect_pass = true;
   std::vector<std::string> violations;
   // Facts the protocol must report, with their values. An expected value of
-  // the form {"min": a, "max": b} (either bound optional) is a range.
+  // the form {"min": a, "max": b} (either bound optional) is a range;
+  // {"one_of": [...]} accepts any of the values or ranges listed.
   std::vector<std::pair<std::string, nlohmann::json>> facts;
 };
 

@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sim/runner.h"
 #include "sim/time.h"
 #include "tests/testing/test_protocols.h"
 #include "tools/cli/builtin.h"
@@ -122,6 +123,10 @@ TEST_F(ScenarioTest, BadInputIsOneLineWithFileAndPointer) {
       {R"("bugs": ["nope"])", R"(s.json: /bugs/0: unknown bug "nope" (known: "wall_clock_timeout"))"},
       {R"("expect": {"facts": {"leader": 3}})",
        R"(s.json: /expect/facts/leader: protocol heartbeat reports no fact "leader")"},
+      {R"("expect": {"facts": {"missed_crashes": {"one_of": 3}}})",
+       R"(s.json: /expect/facts/missed_crashes: "one_of" takes a non-empty array)"},
+      {R"("expect": {"facts": {"missed_crashes": {"one_of": [0], "min": 1}}})",
+       R"(s.json: /expect/facts/missed_crashes: "one_of" takes a non-empty array of values and nothing beside it)"},
       {R"("expect": {"violations": ["crash_detected"], "verdict": "pass"})",
        R"(s.json: /expect: "verdict": "pass" contradicts)"},
       {R"("options": {"timeout": 5})",
@@ -167,6 +172,29 @@ TEST_F(ScenarioTest, ClientIdsAreValidNodesForNetworkFaults) {
 TEST_F(ScenarioTest, MissingFileIsAnError) {
   absl::StatusOr<Scenario> s = LoadScenarioFile("/nonexistent/x.json", registry_);
   EXPECT_EQ(std::string(s.status().message()), "/nonexistent/x.json: cannot open the file");
+}
+
+std::vector<std::string> Unmet(const nlohmann::json& expected, const nlohmann::json& actual) {
+  Expectations e;
+  e.facts.emplace_back("leader", expected);
+  std::vector<std::string> unmet;
+  EvaluateExpectations(e, {}, {{"leader", actual}}, unmet);
+  return unmet;
+}
+
+TEST(FactExpectationTest, ExactRangeAndOneOf) {
+  using nlohmann::json;
+  EXPECT_TRUE(Unmet(3, 3).empty());
+  EXPECT_THAT(Unmet(3, 4), ::testing::ElementsAre("fact leader is 4, expected 3"));
+  EXPECT_TRUE(Unmet(json::parse(R"({"min": 2, "max": 4})"), 4).empty());
+  EXPECT_EQ(Unmet(json::parse(R"({"min": 2, "max": 4})"), 5).size(), 1u);
+  const json one_of = json::parse(R"({"one_of": [1, [5, 2], {"min": 10}]})");
+  EXPECT_TRUE(Unmet(one_of, 1).empty());
+  EXPECT_TRUE(Unmet(one_of, json::parse("[5, 2]")).empty());
+  EXPECT_TRUE(Unmet(one_of, 12).empty());
+  EXPECT_THAT(Unmet(one_of, 2), ::testing::ElementsAre(HasSubstr("fact leader is 2, expected {\"one_of\"")));
+  EXPECT_EQ(Unmet(one_of, json::parse("[5, 3]")).size(), 1u);
+  EXPECT_EQ(Unmet(one_of, json()).size(), 1u);  // a missing fact matches nothing
 }
 
 }  // namespace
