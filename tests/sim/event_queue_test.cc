@@ -1,11 +1,13 @@
 #include "sim/event_queue.h"
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "sim/rng.h"
+#include "sim/time.h"
 
 namespace dsim {
 namespace {
@@ -43,6 +45,36 @@ TEST(EventQueue, MatchesASortedReference) {
     }
   }
   EXPECT_EQ(q.size(), ref.size());
+}
+
+// The simulator's pattern: pop the earliest, push a few at or after it, with
+// delays spread over many orders of magnitude and many ties - enough pending
+// entries that buckets are both split and sorted whole.
+TEST(EventQueue, HoldModelMatchesASortedReference) {
+  Rng rng(7);
+  EventQueue q;
+  std::set<std::tuple<int64_t, uint64_t, uint32_t>> ref;
+  uint64_t seq = 0;
+  uint32_t slot = 0;
+  auto push = [&](int64_t t) {
+    q.Push(t, slot);
+    ref.emplace(t, seq++, slot++);
+  };
+  for (int i = 0; i < 5000; ++i) push(rng.UniformInt(0, kSecond));
+  for (int i = 0; i < 200000; ++i) {
+    ASSERT_EQ(q.size(), ref.size());
+    const auto want = *ref.begin();
+    ref.erase(ref.begin());
+    ASSERT_EQ(q.top_time(), std::get<0>(want));
+    const EventQueue::Entry e = q.Pop();
+    ASSERT_EQ(e.time(), std::get<0>(want));
+    ASSERT_EQ(e.slot(), std::get<2>(want));
+    const int pushes = static_cast<int>(rng.UniformInt(0, 2)) + (ref.size() < 1000 ? 1 : 0);
+    for (int k = 0; k < pushes; ++k) {
+      const int64_t scale = int64_t{1} << rng.UniformInt(0, 30);
+      push(e.time() + (rng.Chance(0.1) ? 0 : rng.UniformInt(0, scale)));
+    }
+  }
 }
 
 TEST(EventQueue, RenumberingKeepsOrder) {
