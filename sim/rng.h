@@ -3,8 +3,9 @@
 //
 // Every consumer (the network, the nemesis, each node, each client) draws from
 // its own stream, derived from (run seed, stream name), so adding a consumer
-// never shifts the numbers another one sees. No std::*_distribution (they
-// differ between standard libraries) and no absl::BitGen (seeded per process).
+// never shifts the numbers another one sees. No standard-library
+// distribution classes (their output differs between standard libraries) and
+// no Abseil bit generator (seeded per process).
 //
 //   Rng net = Rng::ForStream(seed, "network");
 //   int64_t delay = net.UniformInt(100'000, 1'000'000);  // inclusive range
