@@ -16,10 +16,9 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "protocols/paxos/ballot.h"
-#include "sim/absl_view.h"
 #include "sim/check/consensus.h"
+#include "sim/interner.h"
 #include "sim/simulator.h"
 
 namespace dsim::paxos {
@@ -77,15 +76,8 @@ class PaxosLog {
   void Attach(const Simulator* sim) { sim_ = sim; }
   int64_t now() const { return sim_->now(); }
 
-  ValueId Intern(std::string_view value) {
-    auto it = ids_.find(AV(value));
-    if (it != ids_.end()) return it->second;
-    values_.emplace_back(value);
-    const ValueId id = static_cast<ValueId>(values_.size() - 1);
-    ids_.emplace(values_.back(), id);
-    return id;
-  }
-  const std::string& value(ValueId id) const { return values_[id]; }
+  ValueId Intern(std::string_view value) { return values_.Intern(value); }
+  const std::string& value(ValueId id) const { return values_.value(id); }
 
   void PromiseReceived(NodeId acceptor, NodeId proposer, Ballot b, std::vector<Reported> reported) {
     promises.push_back({now(), acceptor, proposer, b, std::move(reported)});
@@ -123,8 +115,7 @@ class PaxosLog {
 
  private:
   const Simulator* sim_ = nullptr;
-  std::vector<std::string> values_;  // by id; a deque-like growth would do, ids_ copies keys
-  absl::flat_hash_map<std::string, ValueId> ids_;  // looked up only
+  Interner values_;
 };
 
 // How values are compared and shown: `proposal_of` maps a chosen value to

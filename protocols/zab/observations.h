@@ -12,10 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "protocols/zab/messages.h"
 #include "protocols/zab/zxid.h"
-#include "sim/absl_view.h"
+#include "sim/interner.h"
 #include "sim/simulator.h"
 
 namespace dsim::zab {
@@ -28,15 +27,8 @@ class ZabLog {
   const Simulator* sim() const { return sim_; }
   int64_t now() const { return sim_->now(); }
 
-  ValueId Intern(std::string_view value) {
-    auto it = ids_.find(AV(value));
-    if (it != ids_.end()) return it->second;
-    values_.emplace_back(value);
-    const ValueId id = static_cast<ValueId>(values_.size() - 1);
-    ids_.emplace(values_.back(), id);
-    return id;
-  }
-  const std::string& value(ValueId id) const { return values_[id]; }
+  ValueId Intern(std::string_view value) { return values_.Intern(value); }
+  const std::string& value(ValueId id) const { return values_.value(id); }
 
   struct Broadcast {
     int64_t time_ns;
@@ -100,8 +92,7 @@ class ZabLog {
 
  private:
   const Simulator* sim_ = nullptr;
-  std::vector<std::string> values_;
-  absl::flat_hash_map<std::string, ValueId> ids_;  // looked up only
+  Interner values_;
 };
 
 // What the recipes' clients believed and did, in true time, for the recipe
