@@ -4,33 +4,14 @@
 #include "gtest/gtest.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
-#include "tools/cli/builtin.h"
+#include "tests/testing/scenario_test_base.h"
 
 namespace dsim {
 namespace {
 
-class CommitTest : public ::testing::Test {
+class CommitTest : public ScenarioTestBase {
  protected:
-  CommitTest() { RegisterBuiltinProtocols(registry_); }
-  Scenario Load(const std::string& rel) {
-    absl::StatusOr<Scenario> s =
-        LoadScenarioFile(std::string(DSIM_SOURCE_DIR) + "/scenarios/commit/" + rel, registry_);
-    EXPECT_TRUE(s.ok()) << s.status();
-    return *s;
-  }
-  Scenario Parse(const std::string& text) {
-    absl::StatusOr<Scenario> s = ParseScenario(text, "t.json", registry_);
-    EXPECT_TRUE(s.ok()) << s.status();
-    return *s;
-  }
-  static const CheckResult* Find(const RunReport& r, const std::string& name) {
-    for (const CheckResult& c : r.checks) {
-      if (c.name == name) return &c;
-    }
-    return nullptr;
-  }
-  static std::string Why(const RunReport& r) { return r.unmet.empty() ? "" : r.unmet[0]; }
-  ProtocolRegistry registry_;
+  CommitTest() : ScenarioTestBase("scenarios/commit") {}
 };
 
 // C-1: three participants, all yes, no faults: commit everywhere with

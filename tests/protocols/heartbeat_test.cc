@@ -4,27 +4,14 @@
 #include "gtest/gtest.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
-#include "tools/cli/builtin.h"
+#include "tests/testing/scenario_test_base.h"
 
 namespace dsim {
 namespace {
 
-class HeartbeatTest : public ::testing::Test {
+class HeartbeatTest : public ScenarioTestBase {
  protected:
-  HeartbeatTest() { RegisterBuiltinProtocols(registry_); }
-  Scenario Load(const std::string& rel) {
-    absl::StatusOr<Scenario> s =
-        LoadScenarioFile(std::string(DSIM_SOURCE_DIR) + "/scenarios/heartbeat/" + rel, registry_);
-    EXPECT_TRUE(s.ok()) << s.status();
-    return *s;
-  }
-  static const CheckResult* Find(const RunReport& r, const std::string& name) {
-    for (const CheckResult& c : r.checks) {
-      if (c.name == name) return &c;
-    }
-    return nullptr;
-  }
-  ProtocolRegistry registry_;
+  HeartbeatTest() : ScenarioTestBase("scenarios/heartbeat") {}
 };
 
 TEST_F(HeartbeatTest, PartitionProducesFalseSuspicionsAndCrashIsDetected) {

@@ -8,7 +8,7 @@
 #include "protocols/zab/zab_checks.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
-#include "tools/cli/builtin.h"
+#include "tests/testing/scenario_test_base.h"
 
 namespace dsim::zab {
 namespace {
@@ -239,17 +239,9 @@ TEST(RecipeChecks, ConfigAndMembership) {
   EXPECT_FALSE(CheckMembership(RecipeLog{}, {}, {}, {}).ok);       // the monitor never listed
 }
 
-class ZabRunTest : public ::testing::Test {
+class ZabRunTest : public ScenarioTestBase {
  protected:
-  ZabRunTest() { RegisterBuiltinProtocols(registry_); }
-  Scenario Load(const std::string& rel) {
-    absl::StatusOr<Scenario> s =
-        LoadScenarioFile(std::string(DSIM_SOURCE_DIR) + "/scenarios/zab/" + rel, registry_);
-    EXPECT_TRUE(s.ok()) << s.status();
-    return *s;
-  }
-  static std::string Why(const RunReport& r) { return r.unmet.empty() ? "" : r.unmet[0]; }
-  ProtocolRegistry registry_;
+  ZabRunTest() : ScenarioTestBase("scenarios/zab") {}
 };
 
 TEST_F(ZabRunTest, ElectionRulesHoldOnEverySeed) {
