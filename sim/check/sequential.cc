@@ -141,31 +141,22 @@ SequentialResult CheckSequentialConsistency(const std::vector<Operation>& all_op
       const size_t p = move % P;
       if (config[p] >= seq[p].size()) continue;
       const Ref r = seq[p][config[p]];
-      if (move >= P) {  // skip an unknown operation
-        if (seq_ops[p][config[p]]->ret != Operation::kOpen) continue;
-        const uint64_t h = hash ^ word_hash(p, config[p]) ^ word_hash(p, config[p] + 1);
-        ++config[p];
-        if (!visited.Insert(h, 0, config.data())) {
-          --config[p];
-          continue;
-        }
-        hash = h;
-        ++placed;
-        if (placed > best_placed) {
-          best_placed = placed;
-          best_config = config;
-        }
-        stack.push_back({.moved = move, .old_state = config[P + r.key]});
-        descended = true;
-        break;
-      }
-      const int64_t next = machines[r.key]->Step(static_cast<uint32_t>(config[P + r.key]), r.local);
-      if (next == StateMachine::kIllegal) continue;
+      // A move takes process p's next operation: applied to its key's state
+      // (move < P), or skipped, which only an unknown operation may be.
       const uint64_t old = config[P + r.key];
-      uint64_t h = hash ^ word_hash(p, config[p]) ^ word_hash(p, config[p] + 1) ^
-                   word_hash(P + r.key, old) ^ word_hash(P + r.key, static_cast<uint64_t>(next));
+      uint64_t next = old;
+      if (move >= P) {
+        if (seq_ops[p][config[p]]->ret != Operation::kOpen) continue;
+      } else {
+        const int64_t stepped = machines[r.key]->Step(static_cast<uint32_t>(old), r.local);
+        if (stepped == StateMachine::kIllegal) continue;
+        next = static_cast<uint64_t>(stepped);
+      }
+      // (When the state does not change its two words cancel out.)
+      const uint64_t h = hash ^ word_hash(p, config[p]) ^ word_hash(p, config[p] + 1) ^
+                         word_hash(P + r.key, old) ^ word_hash(P + r.key, next);
       ++config[p];
-      config[P + r.key] = static_cast<uint64_t>(next);
+      config[P + r.key] = next;
       if (!visited.Insert(h, 0, config.data())) {
         --config[p];
         config[P + r.key] = old;
