@@ -128,9 +128,8 @@ class Context {
   // Sends one message to each of servers 1..num_servers(), encoded once.
   template <class M>
   void SendToServers(const M& msg) {
-    std::string& buf = BeginSend();
-    EncodeTo(msg, buf);
-    const std::string bytes = buf;  // EndSend consumes the send buffer
+    std::string& bytes = BeginBroadcast();  // not the send buffer: each send consumes that
+    EncodeTo(msg, bytes);
     for (NodeId s = 1; s <= num_servers(); ++s) SendBytes(s, M::kType, M::kName, bytes);
   }
 
@@ -163,6 +162,7 @@ class Context {
   friend class Simulator;
   friend class DiskView;
   std::string& BeginSend();
+  std::string& BeginBroadcast();
   void EndSend(NodeId to, uint16_t type, const char* name);
 
   Simulator* sim_;

@@ -470,6 +470,7 @@ uint32_t Context::incarnation() const { return node_->incarnation; }
 int64_t Context::Now() const { return node_->clock.Wall(sim_->HandlerNow(*node_)); }
 int64_t Context::Monotonic() const { return node_->clock.Mono(sim_->HandlerNow(*node_)); }
 std::string& Context::BeginSend() { return sim_->BeginSend(); }
+std::string& Context::BeginBroadcast() { return sim_->BeginBroadcast(); }
 void Context::EndSend(NodeId to, uint16_t type, const char* name) {
   sim_->EndSend(id_, to, type, name);
 }

@@ -173,6 +173,12 @@ class Simulator {
   int64_t HandlerNow(const NodeState& n) const { return now_ + n.charged_ns; }
 
   // Context support.
+  // For Context::SendToServers: the encoded message, kept while each copy
+  // goes through the send buffer.
+  std::string& BeginBroadcast() {
+    broadcast_buf_.clear();
+    return broadcast_buf_;
+  }
   std::string& BeginSend() {
     send_buf_.clear();
     return send_buf_;
@@ -198,6 +204,7 @@ class Simulator {
   std::vector<uint32_t> free_slots_;
   std::vector<absl::AnyInvocable<void()>> controls_;
   std::string send_buf_;
+  std::string broadcast_buf_;
   std::string current_payload_;  // the message being handled
   std::vector<const char*> type_names_;
   Trace trace_;
