@@ -15,15 +15,13 @@
 #define DSIM_SIM_DISK_H_
 
 #include <cstdint>
-#include <map>
-
-#include "absl/container/btree_map.h"
-#include "absl/container/flat_hash_map.h"
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
 #include "sim/time.h"
 
 namespace dsim {
