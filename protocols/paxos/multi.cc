@@ -17,10 +17,10 @@ std::string InstanceKey(int64_t i) {
 
 }  // namespace
 
-ValueId MultiServer::Id(const Command& cmd) {
-  scratch_.clear();
-  EncodeTo(cmd, scratch_);
-  return log_->Intern(scratch_);
+MultiServer::Slot& MultiServer::At(int64_t instance) {
+  DSIM_ASSERT_MSG(instance >= 1, "instance %d", instance);
+  if (static_cast<size_t>(instance) >= slots_.size()) slots_.resize(static_cast<size_t>(instance) + 1);
+  return slots_[instance];
 }
 
 void MultiServer::OnStart(Context& ctx) {
@@ -30,7 +30,9 @@ void MultiServer::OnStart(Context& ctx) {
     if (key.rfind("a/", 0) != 0) continue;
     LogEntry e;
     DSIM_ASSERT(DecodeFrom(value, e));
-    accepted_[e.instance] = e;
+    Slot& slot = At(e.instance);
+    slot.accepted_ballot = e.ballot;
+    slot.accepted = commands_->Id(e.cmd);
   }
   if (ctx.id() == o_.initial_leader && ctx.incarnation() == 0) {
     StartElection(ctx);
@@ -81,17 +83,13 @@ void MultiServer::OnMessage(Context& ctx, const Envelope& m) {
       return OnHeartbeat(ctx, m.from, m.As<Heartbeat>());
     case HeartbeatAck::kType:
       return OnHeartbeatAck(ctx, m.from, m.As<HeartbeatAck>());
-    case CatchupReq::kType: {
-      CatchupResp resp;
-      for (auto it = chosen_.lower_bound(m.As<CatchupReq>().from_instance);
-           it != chosen_.end() && resp.chosen.size() < 256; ++it) {
-        resp.chosen.push_back({it->first, 0, it->second});
-      }
-      if (!resp.chosen.empty()) ctx.Send(m.from, resp);
-      return;
-    }
+    case CatchupReq::kType:
+      return OnCatchupReq(ctx, m.from, m.As<CatchupReq>());
     case CatchupResp::kType: {
-      for (const LogEntry& e : m.As<CatchupResp>().chosen) chosen_.emplace(e.instance, e.cmd);
+      for (const LogEntry& e : m.As<CatchupResp>().chosen) {
+        Slot& slot = At(e.instance);
+        if (slot.chosen == kNone) slot.chosen = commands_->Id(e.cmd);
+      }
       catchup_asked_at_ = -1;
       Advance(ctx);
       return;
@@ -103,8 +101,10 @@ void MultiServer::StepDown(Context& ctx, Ballot seen) {
   max_round_ = std::max(max_round_, BallotRound(seen));
   if (role_ != Role::kFollower) ctx.Note("step_down", static_cast<int64_t>(ballot_));
   role_ = Role::kFollower;
-  proposals_.clear();
-  votes_.clear();
+  for (size_t i = static_cast<size_t>(open_from_); i < slots_.size(); ++i) {
+    slots_[i].proposal = kNone;
+    slots_[i].votes = 0;
+  }
   lease_expires_ = 0;
   ArmElectionTimer(ctx);
 }
@@ -144,8 +144,11 @@ void MultiServer::OnPrepare(Context& ctx, NodeId from, const MPrepare& p) {
   log_->PromiseSet(ctx.Stamp(), ctx.id(), promised_);
   if (role_ != Role::kFollower && ballot_ != p.ballot) StepDown(ctx, p.ballot);
   MPromise reply{p.ballot, {}};
-  for (auto it = accepted_.lower_bound(p.from_instance); it != accepted_.end(); ++it) {
-    reply.accepted.push_back(it->second);
+  for (size_t i = static_cast<size_t>(std::max<int64_t>(p.from_instance, 1)); i < slots_.size(); ++i) {
+    const Slot& slot = slots_[i];
+    if (slot.accepted != kNone) {
+      reply.accepted.push_back({static_cast<int64_t>(i), slot.accepted_ballot, (*commands_)[slot.accepted]});
+    }
   }
   ctx.Send(from, reply);
 }
@@ -154,7 +157,7 @@ void MultiServer::OnPromise(Context& ctx, NodeId from, const MPromise& p) {
   if (role_ != Role::kCandidate || p.ballot != ballot_) return;
   if (!promises_.emplace(from, p).second) return;
   std::vector<Reported> reported;
-  for (const LogEntry& e : p.accepted) reported.push_back({e.instance, e.ballot, Id(e.cmd)});
+  for (const LogEntry& e : p.accepted) reported.push_back({e.instance, e.ballot, commands_->Id(e.cmd)});
   log_->PromiseReceived(from, ctx.id(), ballot_, std::move(reported));
   if (static_cast<int>(promises_.size()) >= quorum(ctx)) BecomeLeader(ctx);
 }
@@ -178,26 +181,24 @@ void MultiServer::BecomeLeader(Context& ctx) {
   next_instance_ = std::max(last, applied_) + 1;
   resend_below_ = 0;
   lease_read_floor_ = next_instance_ - 1;
+  open_from_ = prepare_from_;
   for (int64_t i = prepare_from_; i < next_instance_; ++i) {
-    if (chosen_.count(i)) continue;
+    if (const Slot* slot = Find(i); slot != nullptr && slot->chosen != kNone) continue;
     auto it = best.find(i);
     Command cmd;  // a no-op
     // BUG(proposer_ignores_accepted): reported values are replaced by no-ops.
     if (it != best.end() && !o_.bug_ignores_accepted) cmd = it->second.cmd;
-    proposals_[i] = cmd;
-    log_->AcceptSent(ctx.id(), i, ballot_, Id(cmd));
-    ctx.SendToServers(MAccept{ballot_, i, cmd, applied_});
+    Propose(ctx, i, commands_->Id(cmd));
   }
   SendHeartbeats(ctx);
 }
 
 // --- Phase 2 -------------------------------------------------------------------
 
-void MultiServer::Propose(Context& ctx, const Command& cmd) {
-  const int64_t i = next_instance_++;
-  proposals_[i] = cmd;
-  log_->AcceptSent(ctx.id(), i, ballot_, Id(cmd));
-  ctx.SendToServers(MAccept{ballot_, i, cmd, applied_});
+void MultiServer::Propose(Context& ctx, int64_t instance, ValueId value) {
+  At(instance).proposal = value;
+  log_->AcceptSent(ctx.id(), instance, ballot_, value);
+  ctx.SendToServers(MAccept{ballot_, instance, (*commands_)[value], applied_});
 }
 
 bool MultiServer::HeardFromLeader(Context& ctx, Ballot b) {
@@ -217,13 +218,18 @@ void MultiServer::OnAccept(Context& ctx, NodeId from, const MAccept& a) {
     promised_ = a.ballot;
     PersistPromise(ctx);
   }
-  accepted_[a.instance] = {a.instance, a.ballot, a.cmd};
-  ctx.disk().Put(InstanceKey(a.instance), Encode(accepted_[a.instance]));
+  const ValueId value = commands_->Id(a.cmd);
+  Slot& slot = At(a.instance);
+  slot.accepted_ballot = a.ballot;
+  slot.accepted = value;
+  scratch_.clear();
+  EncodeTo(LogEntry{a.instance, a.ballot, a.cmd}, scratch_);
+  ctx.disk().Put(InstanceKey(a.instance), scratch_);
   ctx.disk().Sync();  // persist before the reply leaves
   // Stamped after the sync: it counts only if the disk got it.
   const ObservationStamp stamp = ctx.Stamp();
   log_->PromiseSet(stamp, ctx.id(), a.ballot);
-  log_->Accepted(stamp, ctx.id(), a.instance, a.ballot, Id(a.cmd));
+  log_->Accepted(stamp, ctx.id(), a.instance, a.ballot, value);
   ctx.Send(from, MAccepted{a.ballot, a.instance});
   HeardFromLeader(ctx, a.ballot);
   LearnUpTo(ctx, a.ballot, a.commit_index);
@@ -231,14 +237,14 @@ void MultiServer::OnAccept(Context& ctx, NodeId from, const MAccept& a) {
 
 void MultiServer::OnAccepted(Context& ctx, NodeId from, const MAccepted& a) {
   if (role_ != Role::kLeader || a.ballot != ballot_) return;
-  auto p = proposals_.find(a.instance);
-  if (p == proposals_.end()) return;
-  uint64_t& v = votes_[a.instance];
-  v |= 1ull << (from - 1);
-  if (__builtin_popcountll(v) < quorum(ctx)) return;
-  chosen_.emplace(a.instance, p->second);
-  proposals_.erase(p);
-  votes_.erase(a.instance);
+  if (Find(a.instance) == nullptr) return;
+  Slot& slot = slots_[a.instance];
+  if (slot.proposal == kNone) return;
+  slot.votes |= 1ull << (from - 1);
+  if (__builtin_popcountll(slot.votes) < quorum(ctx)) return;
+  if (slot.chosen == kNone) slot.chosen = slot.proposal;
+  slot.proposal = kNone;
+  slot.votes = 0;
   Advance(ctx);
 }
 
@@ -250,10 +256,14 @@ void MultiServer::OnAccepted(Context& ctx, NodeId from, const MAccepted& a) {
 void MultiServer::LearnUpTo(Context& ctx, Ballot leader_ballot, int64_t commit_index) {
   bool missing = false;
   for (int64_t i = applied_ + 1; i <= commit_index; ++i) {
-    if (chosen_.count(i)) continue;
-    auto it = accepted_.find(i);
-    if (it != accepted_.end() && it->second.ballot == leader_ballot) {
-      chosen_.emplace(i, it->second.cmd);
+    if (static_cast<size_t>(i) >= slots_.size()) {
+      missing = true;  // nothing accepted there, nor after
+      break;
+    }
+    Slot& slot = slots_[i];
+    if (slot.chosen != kNone) continue;
+    if (slot.accepted != kNone && slot.accepted_ballot == leader_ballot) {
+      slot.chosen = slot.accepted;
     } else {
       missing = true;
     }
@@ -268,14 +278,15 @@ void MultiServer::LearnUpTo(Context& ctx, Ballot leader_ballot, int64_t commit_i
 }
 
 void MultiServer::Advance(Context& ctx) {
-  for (auto it = chosen_.find(applied_ + 1); it != chosen_.end(); it = chosen_.find(applied_ + 1)) {
-    Apply(ctx, it->first, it->second);
+  while (static_cast<size_t>(applied_) + 1 < slots_.size() && slots_[applied_ + 1].chosen != kNone) {
+    Apply(ctx, applied_ + 1, slots_[applied_ + 1].chosen);
   }
 }
 
-void MultiServer::Apply(Context& ctx, int64_t instance, const Command& cmd) {
+void MultiServer::Apply(Context& ctx, int64_t instance, ValueId value) {
   applied_ = instance;
-  log_->Learned(ctx.id(), ctx.incarnation(), instance, Id(cmd));
+  log_->Learned(ctx.id(), ctx.incarnation(), instance, value);
+  const Command& cmd = (*commands_)[value];
   if (cmd.kind == Command::kNoop) return;
   ClientReply reply{cmd.seq, ClientReply::kOk, false, 0, ctx.id()};
   uint64_t& last = last_seq_[cmd.client];
@@ -308,6 +319,17 @@ void MultiServer::Apply(Context& ctx, int64_t instance, const Command& cmd) {
   }
 }
 
+// A lagging server asks for what it missed: up to 256 chosen instances from
+// `from_instance` on, in order.
+void MultiServer::OnCatchupReq(Context& ctx, NodeId from, const CatchupReq& r) {
+  CatchupResp resp;
+  for (size_t i = static_cast<size_t>(std::max<int64_t>(r.from_instance, 1));
+       i < slots_.size() && resp.chosen.size() < 256; ++i) {
+    if (slots_[i].chosen != kNone) resp.chosen.push_back({static_cast<int64_t>(i), 0, (*commands_)[slots_[i].chosen]});
+  }
+  if (!resp.chosen.empty()) ctx.Send(from, resp);
+}
+
 // --- Clients, heartbeats and leases ------------------------------------------------
 
 void MultiServer::OnClientRequest(Context& ctx, NodeId from, const Command& cmd) {
@@ -323,7 +345,7 @@ void MultiServer::OnClientRequest(Context& ctx, NodeId from, const Command& cmd)
     return;
   }
   waiting_[{cmd.client, cmd.seq}] = from;
-  Propose(ctx, cmd);
+  Propose(ctx, next_instance_++, commands_->Id(cmd));
 }
 
 bool MultiServer::LeaseHolds(Context& ctx) const {
@@ -332,8 +354,7 @@ bool MultiServer::LeaseHolds(Context& ctx) const {
 
 void MultiServer::SendHeartbeats(Context& ctx) {
   ++hb_round_;
-  hb_acks_[hb_round_] = {ctx.Monotonic(), {ctx.id()}};
-  while (hb_acks_.size() > 16) hb_acks_.erase(hb_acks_.begin());
+  hb_rounds_[hb_round_ % kHeartbeatRounds] = {hb_round_, ctx.Monotonic(), 1ull << (ctx.id() - 1)};
   for (NodeId s = 1; s <= ctx.num_servers(); ++s) {
     if (s != ctx.id()) ctx.Send(s, Heartbeat{ballot_, applied_, hb_round_});
   }
@@ -346,13 +367,19 @@ void MultiServer::SendHeartbeats(Context& ctx) {
 // still open a whole heartbeat after they were sent go again, to the
 // acceptors that have not answered.
 void MultiServer::ResendStaleAccepts(Context& ctx) {
+  while (open_from_ < next_instance_ && static_cast<size_t>(open_from_) < slots_.size() &&
+         slots_[open_from_].proposal == kNone) {
+    ++open_from_;
+  }
   int budget = 64;
-  for (auto it = proposals_.begin(); it != proposals_.end() && it->first < resend_below_; ++it) {
+  const int64_t end = std::min<int64_t>(resend_below_, static_cast<int64_t>(slots_.size()));
+  for (int64_t i = open_from_; i < end; ++i) {
+    const Slot& slot = slots_[i];
+    if (slot.proposal == kNone) continue;
     if (--budget < 0) break;
-    const uint64_t voted = votes_.count(it->first) ? votes_[it->first] : 0;
-    const MAccept again{ballot_, it->first, it->second, applied_};
+    const MAccept again{ballot_, i, (*commands_)[slot.proposal], applied_};
     for (NodeId s = 1; s <= ctx.num_servers(); ++s) {
-      if ((voted >> (s - 1) & 1) == 0) ctx.Send(s, again);
+      if ((slot.votes >> (s - 1) & 1) == 0) ctx.Send(s, again);
     }
   }
   resend_below_ = next_instance_;
@@ -375,17 +402,17 @@ void MultiServer::OnHeartbeat(Context& ctx, NodeId from, const Heartbeat& h) {
 
 void MultiServer::OnHeartbeatAck(Context& ctx, NodeId from, const HeartbeatAck& a) {
   if (role_ != Role::kLeader || a.ballot != ballot_) return;
-  auto it = hb_acks_.find(a.round);
-  if (it == hb_acks_.end()) return;
-  it->second.second.insert(from);
-  if (static_cast<int>(it->second.second.size()) < quorum(ctx)) return;
+  HeartbeatRound& r = hb_rounds_[a.round % kHeartbeatRounds];
+  if (r.round != a.round || a.round == 0) return;
+  r.acks |= 1ull << (from - 1);
+  if (__builtin_popcountll(r.acks) < quorum(ctx)) return;
   // Followers' leases started no earlier than this heartbeat left; they run
   // on clocks that may be fast by the tolerated drift, ours slow by it.
   const double p = static_cast<double>(o_.max_drift_ppm) / 1e6;
   // BUG(lease_without_margin): the leader counts the whole lease.
   const double factor = o_.bug_lease_without_margin ? 1.0 : (1.0 - p) / (1.0 + p);
   const int64_t lease = static_cast<int64_t>(static_cast<double>(o_.lease_ns) * factor);
-  lease_expires_ = std::max(lease_expires_, it->second.first + lease);
+  lease_expires_ = std::max(lease_expires_, r.sent + lease);
 }
 
 }  // namespace dsim::paxos

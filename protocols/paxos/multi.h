@@ -23,14 +23,18 @@
 #ifndef DSIM_PROTOCOLS_PAXOS_MULTI_H_
 #define DSIM_PROTOCOLS_PAXOS_MULTI_H_
 
+#include <array>
+#include <cstdint>
 #include <map>
-#include <optional>
-#include <set>
 #include <string>
 #include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "protocols/paxos/multi_messages.h"
 #include "protocols/paxos/observations.h"
+#include "sim/assert.h"
 #include "sim/process.h"
 #include "sim/time.h"
 
@@ -49,9 +53,34 @@ struct MultiOptions {
   bool bug_lease_without_margin = false;
 };
 
+// The run's commands, each interned once in the Paxos log: a server keeps a
+// command's id where it would keep a copy, and the checks read the same ids.
+// Ids are dense from 0 in order of first appearance, so the command behind
+// an id is an index away.
+class CommandTable {
+ public:
+  explicit CommandTable(PaxosLog* log) : log_(log) {}
+  ValueId Id(const Command& cmd) {
+    scratch_.clear();
+    EncodeTo(cmd, scratch_);
+    const ValueId id = log_->Intern(scratch_);
+    if (id == commands_.size()) commands_.push_back(cmd);
+    DSIM_ASSERT_MSG(id < commands_.size(), "value %d was interned without its command", id);
+    return id;
+  }
+  const Command& operator[](ValueId id) const { return commands_[id]; }
+  PaxosLog* log() const { return log_; }
+
+ private:
+  PaxosLog* log_;
+  std::string scratch_;
+  std::vector<Command> commands_;
+};
+
 class MultiServer : public Process {
  public:
-  MultiServer(const MultiOptions& o, PaxosLog* log) : o_(o), log_(log) {}
+  MultiServer(const MultiOptions& o, CommandTable* commands)
+      : o_(o), commands_(commands), log_(commands->log()) {}
   void OnStart(Context& ctx) override;
   void OnMessage(Context& ctx, const Envelope& m) override;
   void OnTimer(Context& ctx, TimerId id, uint64_t tag) override;
@@ -61,7 +90,29 @@ class MultiServer : public Process {
  private:
   enum Tag : uint64_t { kElection = 1, kHeartbeat = 2 };
   enum class Role { kFollower, kCandidate, kLeader };
+  static constexpr ValueId kNone = UINT32_MAX;
 
+  // One instance as this server knows it. Instances are dense from 1, so
+  // the log is a vector indexed by instance rather than ordered maps.
+  struct Slot {
+    Ballot accepted_ballot = 0;  // 0: nothing accepted (durable, mirrored here)
+    uint64_t votes = 0;          // leader: acceptors of `proposal`, one bit each
+    ValueId accepted = kNone;
+    ValueId chosen = kNone;    // learned chosen
+    ValueId proposal = kNone;  // leader: proposed in this ballot, not yet chosen
+  };
+  // A heartbeat round the leader counts acknowledgements of, for its lease.
+  struct HeartbeatRound {
+    uint64_t round = 0;
+    int64_t sent = 0;   // monotonic
+    uint64_t acks = 0;  // one bit per server
+  };
+  static constexpr size_t kHeartbeatRounds = 16;
+
+  Slot& At(int64_t instance);  // grows the log
+  const Slot* Find(int64_t instance) const {
+    return instance >= 1 && static_cast<size_t>(instance) < slots_.size() ? &slots_[instance] : nullptr;
+  }
   int quorum(const Context& ctx) const { return Quorum(ctx.num_servers(), o_.bug_quorum_off_by_one); }
   void ArmElectionTimer(Context& ctx);
   void StepDown(Context& ctx, Ballot seen);
@@ -71,14 +122,15 @@ class MultiServer : public Process {
   void OnPromise(Context& ctx, NodeId from, const MPromise& p);
   void BecomeLeader(Context& ctx);
   // Phase 2.
-  void Propose(Context& ctx, const Command& cmd);
+  void Propose(Context& ctx, int64_t instance, ValueId value);
   void OnAccept(Context& ctx, NodeId from, const MAccept& a);
   void OnAccepted(Context& ctx, NodeId from, const MAccepted& a);
   void PersistPromise(Context& ctx);
   // Learning and applying.
   void LearnUpTo(Context& ctx, Ballot leader_ballot, int64_t commit_index);
   void Advance(Context& ctx);
-  void Apply(Context& ctx, int64_t instance, const Command& cmd);
+  void Apply(Context& ctx, int64_t instance, ValueId value);
+  void OnCatchupReq(Context& ctx, NodeId from, const CatchupReq& r);
   // Clients, heartbeats, leases.
   void OnClientRequest(Context& ctx, NodeId from, const Command& cmd);
   void SendHeartbeats(Context& ctx);
@@ -86,16 +138,16 @@ class MultiServer : public Process {
   void OnHeartbeat(Context& ctx, NodeId from, const Heartbeat& h);
   void OnHeartbeatAck(Context& ctx, NodeId from, const HeartbeatAck& a);
   bool LeaseHolds(Context& ctx) const;
-  ValueId Id(const Command& cmd);  // the command's id in the run's log
   bool HeardFromLeader(Context& ctx, Ballot b);
 
   const MultiOptions& o_;
+  CommandTable* commands_;
   PaxosLog* log_;
 
   // Acceptor and proposer state on disk (mirrored in memory).
   Ballot promised_ = 0;
   uint32_t max_round_ = 0;
-  std::map<int64_t, LogEntry> accepted_;
+  std::vector<Slot> slots_{1};  // by instance; slot 0 is unused
 
   Role role_ = Role::kFollower;
   Ballot ballot_ = 0;      // ours, as candidate or leader
@@ -109,23 +161,21 @@ class MultiServer : public Process {
   std::map<NodeId, MPromise> promises_;
   // Leader.
   int64_t next_instance_ = 1;
+  int64_t open_from_ = 1;  // no open proposal below this instance
   int64_t lease_read_floor_ = 0;  // lease reads wait until this is applied
-  std::map<int64_t, Command> proposals_;
-  std::map<int64_t, uint64_t> votes_;  // instance -> acceptors, one bit each
   int64_t resend_below_ = 0;  // proposals older than the last heartbeat
   uint64_t hb_round_ = 0;
-  std::map<uint64_t, std::pair<int64_t, std::set<NodeId>>> hb_acks_;  // round -> (sent, acks)
+  std::array<HeartbeatRound, kHeartbeatRounds> hb_rounds_{};  // the latest, by round % size
   int64_t lease_expires_ = 0;  // monotonic clock
   // Follower lease: no other ballot is promised before this (monotonic).
   int64_t lease_until_ = 0;
   int64_t catchup_asked_at_ = -1;
-  // Learner and state machine.
-  std::map<int64_t, Command> chosen_;
+  // State machine.
   int64_t applied_ = 0;
-  std::map<std::string, int64_t> kv_;
-  std::map<int32_t, uint64_t> last_seq_;  // dedupe: highest applied seq per client
-  std::map<std::pair<int32_t, uint64_t>, NodeId> waiting_;  // requests received here
-  std::string scratch_;  // for encoding commands
+  absl::flat_hash_map<std::string, int64_t> kv_;
+  absl::flat_hash_map<int32_t, uint64_t> last_seq_;  // dedupe: highest applied seq per client
+  absl::flat_hash_map<std::pair<int32_t, uint64_t>, NodeId> waiting_;  // requests received here
+  std::string scratch_;  // for encoding log entries
 };
 
 }  // namespace dsim::paxos

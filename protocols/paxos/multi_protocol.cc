@@ -36,7 +36,7 @@ class MultiRun : public ProtocolRun {
 
   std::unique_ptr<Process> NewProcess(NodeId id) override {
     log_.Attach(sim_);
-    if (id <= info_.num_servers) return std::make_unique<MultiServer>(c_.server, &log_);
+    if (id <= info_.num_servers) return std::make_unique<MultiServer>(c_.server, &commands_);
     const int index = id - info_.num_servers;  // 1-based
     return std::make_unique<MultiClient>(c_.client, info_.num_servers,
                                          index > c_.num_clients - c_.client.readers);
@@ -254,6 +254,7 @@ class MultiRun : public ProtocolRun {
   const MultiConfig& c_;
   ScenarioInfo info_;
   PaxosLog log_;
+  CommandTable commands_{&log_};
 };
 
 class MultiProtocol : public Protocol {
