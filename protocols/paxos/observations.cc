@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
-
 #include "absl/strings/str_format.h"
 #include "sim/time.h"
 
@@ -19,14 +19,19 @@ void Fail(Finding& f, const std::string& what) {
 }  // namespace
 
 void PaxosLog::Settle() {
-  std::vector<AcceptedEvent> kept;
-  for (AcceptedEvent& a : accepted) {
+  // Sorted by (time, order of appending): a stable sort, done on small keys.
+  std::vector<std::pair<int64_t, uint32_t>> order;
+  order.reserve(accepted.size());
+  for (size_t i = 0; i < accepted.size(); ++i) {
+    AcceptedEvent& a = accepted[i];
     if (!sim_->Survived(a.stamp)) continue;
     a.time_ns = Simulator::StampTime(a.stamp);
-    kept.push_back(a);
+    order.push_back({a.time_ns, static_cast<uint32_t>(i)});
   }
-  std::stable_sort(kept.begin(), kept.end(),
-                   [](const AcceptedEvent& x, const AcceptedEvent& y) { return x.time_ns < y.time_ns; });
+  if (!std::is_sorted(order.begin(), order.end())) std::sort(order.begin(), order.end());
+  std::vector<AcceptedEvent> kept;
+  kept.reserve(order.size());
+  for (const auto& [t, i] : order) kept.push_back(accepted[i]);
   accepted = std::move(kept);
   for (auto& [acceptor, writes] : promise_writes) {
     std::vector<PromiseWrite> w;
@@ -50,20 +55,31 @@ PaxosFindings CheckPaxos(const PaxosLog& log, int quorum, const ValueSemantics& 
   };
   // Looked up only, never iterated.
   absl::flat_hash_map<std::tuple<int64_t, Ballot, ValueId>, Vote> votes;
-  std::map<int64_t, std::map<ValueId, int64_t>> chosen_at;  // instance -> value -> time
+  // Instance -> (value, when first chosen), sorted by value before use.
+  absl::flat_hash_map<int64_t, std::vector<std::pair<ValueId, int64_t>>> chosen_at;
   for (const AcceptedEvent& a : log.accepted) {
     Vote& v = votes[{a.instance, a.ballot, a.value}];
     v.acceptors |= 1ull << (a.acceptor - 1);
     if (v.chosen_at < 0 && __builtin_popcountll(v.acceptors) >= quorum) {
       v.chosen_at = a.time_ns;
-      auto& values = chosen_at[a.instance];
-      if (!values.count(a.value)) values[a.value] = a.time_ns;
+      auto& chosen_values = chosen_at[a.instance];
+      auto same = [&](const std::pair<ValueId, int64_t>& c) { return c.first == a.value; };
+      if (std::none_of(chosen_values.begin(), chosen_values.end(), same)) {
+        chosen_values.push_back({a.value, a.time_ns});
+      }
     }
   }
+  std::vector<int64_t> instances;
+  for (auto& [instance, chosen_values] : chosen_at) {
+    std::sort(chosen_values.begin(), chosen_values.end());
+    instances.push_back(instance);
+  }
+  std::sort(instances.begin(), instances.end());
   auto show = [&](ValueId v) {
     return values.describe ? values.describe(log.value(v)) : log.value(v);
   };
-  for (const auto& [instance, chosen_values] : chosen_at) {
+  for (const int64_t instance : instances) {
+    const auto& chosen_values = chosen_at[instance];
     r.chosen[instance] = log.value(chosen_values.begin()->first);
     if (chosen_values.size() > 1) {
       std::vector<std::pair<int64_t, ValueId>> order;
@@ -85,8 +101,7 @@ PaxosFindings CheckPaxos(const PaxosLog& log, int quorum, const ValueSemantics& 
   for (const LearnEvent& l : log.learned) {
     bool chosen = false;
     if (auto it = chosen_at.find(l.instance); it != chosen_at.end()) {
-      auto v = it->second.find(l.value);
-      chosen = v != it->second.end() && v->second <= l.time_ns;
+      for (const auto& [value, t] : it->second) chosen = chosen || (value == l.value && t <= l.time_ns);
     }
     if (!chosen) {
       Fail(r.learned_chosen,
@@ -95,7 +110,7 @@ PaxosFindings CheckPaxos(const PaxosLog& log, int quorum, const ValueSemantics& 
     }
   }
   // P4
-  std::map<std::pair<int64_t, Ballot>, ValueId> sent;
+  absl::flat_hash_map<std::pair<int64_t, Ballot>, ValueId> sent;
   for (const AcceptSentEvent& a : log.accept_sent) {
     auto [it, fresh] = sent.emplace(std::make_pair(a.instance, a.ballot), a.value);
     if (!fresh && it->second != a.value) {
@@ -119,22 +134,39 @@ PaxosFindings CheckPaxos(const PaxosLog& log, int quorum, const ValueSemantics& 
   // P6: each phase 2 value is the one with the highest accepted ballot among
   // the first quorum of promises its proposer received for that ballot (or
   // anything, when none of them reported one).
-  std::map<std::pair<NodeId, Ballot>, std::vector<const PromiseEvent*>> received;
-  for (const PromiseEvent& p : log.promises) received[{p.proposer, p.ballot}].push_back(&p);
+  // Per (proposer, ballot): the first promise of each acceptor, up to a
+  // quorum of them in the order received, and after each k of those the
+  // highest-ballot report per instance. A phase 2 message counts the
+  // promises that had arrived when it was sent.
+  struct PhaseOne {
+    std::vector<const PromiseEvent*> counted;
+    std::vector<absl::flat_hash_map<int64_t, Reported>> best;  // best[k]: over counted[0..k]
+  };
+  absl::flat_hash_map<std::pair<NodeId, Ballot>, PhaseOne> received;
+  for (const PromiseEvent& p : log.promises) {
+    PhaseOne& one = received[{p.proposer, p.ballot}];
+    if (static_cast<int>(one.counted.size()) >= quorum) continue;
+    const auto same = [&](const PromiseEvent* q) { return q->acceptor == p.acceptor; };
+    if (std::any_of(one.counted.begin(), one.counted.end(), same)) continue;
+    one.counted.push_back(&p);
+    one.best.push_back(one.best.empty() ? absl::flat_hash_map<int64_t, Reported>() : one.best.back());
+    for (const Reported& rep : p.reported) {
+      Reported& b = one.best.back().try_emplace(rep.instance, Reported{rep.instance, 0, 0}).first->second;
+      if (rep.ballot > b.ballot) b = rep;
+    }
+  }
   for (const AcceptSentEvent& a : log.accept_sent) {
-    auto it = received.find({a.proposer, a.ballot});
+    auto it = received.find(std::make_pair(a.proposer, a.ballot));
     if (it == received.end()) continue;  // e.g. a leader's steady state: phase 1 was earlier
-    std::set<NodeId> counted;
+    const PhaseOne& one = it->second;
+    size_t k = 0;
+    while (k < one.counted.size() && one.counted[k]->time_ns <= a.time_ns) ++k;
     Ballot best = 0;
     ValueId best_value = 0;
-    for (const PromiseEvent* p : it->second) {
-      if (p->time_ns > a.time_ns || static_cast<int>(counted.size()) >= quorum) break;
-      if (!counted.insert(p->acceptor).second) continue;
-      for (const Reported& rep : p->reported) {
-        if (rep.instance == a.instance && rep.ballot > best) {
-          best = rep.ballot;
-          best_value = rep.value;
-        }
+    if (k > 0) {
+      if (auto b = one.best[k - 1].find(a.instance); b != one.best[k - 1].end()) {
+        best = b->second.ballot;
+        best_value = b->second.value;
       }
     }
     if (best != 0 && best_value != a.value) {

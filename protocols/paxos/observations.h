@@ -11,11 +11,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "protocols/paxos/ballot.h"
 #include "sim/check/consensus.h"
 #include "sim/interner.h"
@@ -111,7 +111,7 @@ class PaxosLog {
   std::vector<LearnEvent> learned;
   std::map<NodeId, std::vector<PromiseWrite>> promise_writes;
   std::vector<Leadership> leaders;
-  std::set<std::string> proposed;  // every value a client submitted
+  absl::flat_hash_set<std::string> proposed;  // every value a client submitted
 
  private:
   const Simulator* sim_ = nullptr;
