@@ -61,12 +61,14 @@ class CommandTable {
  public:
   explicit CommandTable(PaxosLog* log) : log_(log) {}
   ValueId Id(const Command& cmd) {
+    auto [it, fresh] = ids_.try_emplace(cmd, 0);
+    if (!fresh) return it->second;
     scratch_.clear();
     EncodeTo(cmd, scratch_);
-    const ValueId id = log_->Intern(scratch_);
-    if (id == commands_.size()) commands_.push_back(cmd);
-    DSIM_ASSERT_MSG(id < commands_.size(), "value %d was interned without its command", id);
-    return id;
+    it->second = log_->Intern(scratch_);
+    DSIM_ASSERT_MSG(it->second == commands_.size(), "value %d was interned without its command", it->second);
+    commands_.push_back(cmd);
+    return it->second;
   }
   const Command& operator[](ValueId id) const { return commands_[id]; }
   PaxosLog* log() const { return log_; }
@@ -74,7 +76,8 @@ class CommandTable {
  private:
   PaxosLog* log_;
   std::string scratch_;
-  std::vector<Command> commands_;
+  std::vector<Command> commands_;  // by id
+  absl::flat_hash_map<Command, ValueId> ids_;
 };
 
 class MultiServer : public Process {

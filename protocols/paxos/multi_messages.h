@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -25,6 +26,10 @@ struct Command {
   DSIM_FIELDS(kind, key, value, expected, client, seq)
 
   bool operator==(const Command&) const = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const Command& c) {
+    return H::combine(std::move(h), c.kind, c.key, c.value, c.expected, c.client, c.seq);
+  }
   // A stable text form, for the Paxos checks ("w k3=7 c12#4").
   std::string Text() const {
     switch (kind) {
