@@ -1,7 +1,6 @@
 #include "sim/check/operations.h"
 
-#include <map>
-
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 
 namespace dsim {
@@ -31,8 +30,9 @@ std::string Operation::Describe() const {
 absl::StatusOr<std::vector<Operation>> PrepareOperations(const History& h, const Model& model,
                                                          const std::string& file) {
   std::vector<Operation> ops;
+  ops.reserve(h.size() / 2 + 1);
   std::vector<bool> failed;
-  std::map<int32_t, size_t> open;  // process -> index in ops
+  absl::flat_hash_map<int32_t, size_t> open;  // process -> index in ops
   for (size_t i = 0; i < h.size(); ++i) {
     const HistoryEvent& e = h[i];
     if (e.type == OpType::kInvoke) {
@@ -75,6 +75,7 @@ absl::StatusOr<std::vector<Operation>> PrepareOperations(const History& h, const
     // info: stays open, result unknown
   }
   std::vector<Operation> kept;
+  kept.reserve(ops.size());
   for (size_t k = 0; k < ops.size(); ++k) {
     if (failed[k]) continue;
     if (std::string why = model.Validate(ops[k].op); !why.empty()) {
