@@ -1,7 +1,6 @@
 #include "sim/history.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 
 namespace dsim {
 
@@ -50,21 +49,36 @@ bool Value::operator<(const Value& o) const {
 }
 
 std::string Value::ToString() const {
+  std::string out;
+  AppendTo(out);
+  return out;
+}
+
+void Value::AppendTo(std::string& out) const {
   switch (kind_) {
     case Kind::kNil:
-      return "nil";
+      out += "nil";
+      return;
     case Kind::kInt:
-      return absl::StrCat(int_);
+      absl::StrAppend(&out, int_);
+      return;
     case Kind::kString:
-      return str_.empty() || str_[0] != ':' ? absl::StrCat("\"", str_, "\"") : str_;
+      if (str_.empty() || str_[0] != ':') {
+        absl::StrAppend(&out, "\"", str_, "\"");
+      } else {
+        out += str_;
+      }
+      return;
     case Kind::kList:
-      return absl::StrCat(
-          "[",
-          absl::StrJoin(list_, " ",
-                        [](std::string* out, const Value& v) { out->append(v.ToString()); }),
-          "]");
+      out += '[';
+      for (size_t i = 0; i < list_.size(); ++i) {
+        if (i > 0) out += ' ';
+        list_[i].AppendTo(out);
+      }
+      out += ']';
+      return;
   }
-  return "?";
+  out += '?';
 }
 
 nlohmann::json Value::ToJson() const {

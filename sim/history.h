@@ -64,6 +64,7 @@ class Value {
 
   // EDN-like text: nil, 3, "s", [1 2].
   std::string ToString() const;
+  void AppendTo(std::string& out) const;  // appends ToString()
   nlohmann::json ToJson() const;
   static std::optional<Value> FromJson(const nlohmann::json& j);
 

@@ -452,7 +452,9 @@ void Simulator::Record(NodeId id, HistoryEvent e) {
   trace_.Mix(static_cast<uint64_t>(now_));
   trace_.MixString(e.f);
   if (e.key) trace_.MixString(*e.key);
-  trace_.MixString(e.value.ToString());
+  value_text_.clear();
+  e.value.AppendTo(value_text_);
+  trace_.MixString(value_text_);
   if (trace_.writing()) {
     trace_.WriteLine(absl::StrFormat(
         R"({"t":%d,"ev":"op","process":%d,"type":"%s","f":"%s","key":%s,"value":%s})", now_,

@@ -204,6 +204,7 @@ class Simulator {
   std::vector<uint32_t> free_slots_;
   std::vector<absl::AnyInvocable<void()>> controls_;
   std::string send_buf_;
+  std::string value_text_;  // Record: the value as the trace hashes it
   std::string broadcast_buf_;
   std::string current_payload_;  // the message being handled
   std::vector<const char*> type_names_;
