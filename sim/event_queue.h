@@ -195,15 +195,9 @@ class EventQueue {
         Rebuild(all);
         return;
       }
-      // Within the sorted front (kept in descending order): a short shift.
-      front_.push_back(k);
-      Key* f = front_.data();
-      size_t i = front_.size() - 1;
-      while (i > 0 && f[i - 1] < k) {
-        f[i] = f[i - 1];
-        --i;
-      }
-      f[i] = k;
+      // Within the sorted front (kept in descending order): a binary search
+      // and one move of the smaller keys.
+      front_.insert(std::lower_bound(front_.begin(), front_.end(), k, [](Key a, Key b) { return a > b; }), k);
     } else {
       Put(k);
     }
