@@ -14,6 +14,7 @@
 #ifndef DSIM_SIM_DISK_H_
 #define DSIM_SIM_DISK_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,6 +35,10 @@ struct DiskOptions {
 class Disk {
  public:
   using Map = absl::btree_map<std::string, std::string, std::less<>>;
+
+  // `fold_after`: how many writes the log may hold beyond the image's size
+  // before the durable ones are folded in (tests make it small).
+  explicit Disk(size_t fold_after = 1024) : fold_after_(fold_after) {}
 
   // The latest write of `key`, synced or not.
   const std::string* Get(std::string_view key) const;
@@ -61,11 +66,18 @@ class Disk {
   };
   void Fold(int64_t upto_ns);
 
-  // Synced writes folded into one image, with the writes since on top
-  // (few: a protocol usually syncs right after it writes). The image is
-  // only looked up; contents() sorts it.
-  absl::flat_hash_map<std::string, std::string> durable_;
-  std::vector<Write> pending_;
+  // Folding costs a hash insert per write; it waits until the log holds
+  // this many writes more than the image has keys, so that a short run
+  // that never reads its disk back never pays it.
+  size_t fold_after_;
+
+  // The writes in order, with the time each becomes durable (kForever: not
+  // synced yet). Times never decrease along the log: a node's syncs
+  // complete in order, and unsynced writes form its tail. The writes that
+  // were durable at some earlier sync may have been folded into `image_`;
+  // reads see the image with the log on top. contents() sorts them.
+  absl::flat_hash_map<std::string, std::string> image_;
+  std::vector<Write> log_;
   mutable Map merged_;  // contents(), rebuilt when asked
   uint64_t writes_ = 0;
   uint64_t syncs_ = 0;
