@@ -195,9 +195,18 @@ class EventQueue {
         Rebuild(all);
         return;
       }
-      // Within the sorted front (kept in descending order): a binary search
-      // and one move of the smaller keys.
-      front_.insert(std::lower_bound(front_.begin(), front_.end(), k, [](Key a, Key b) { return a > b; }), k);
+      // Within the sorted front (kept in descending order): a branch-free
+      // binary search for the first smaller key, and one move of the
+      // smaller keys.
+      const Key* base = front_.data();
+      size_t n = front_.size();
+      while (n > 1) {
+        const size_t half = n / 2;
+        base += static_cast<size_t>(base[half - 1] > k) * half;
+        n -= half;
+      }
+      const size_t at = static_cast<size_t>(base - front_.data()) + static_cast<size_t>(base[0] > k);
+      front_.insert(front_.begin() + static_cast<std::ptrdiff_t>(at), k);
     } else {
       Put(k);
     }
