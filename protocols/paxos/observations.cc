@@ -33,7 +33,7 @@ void PaxosLog::Settle() {
   kept.reserve(order.size());
   for (const auto& [t, i] : order) kept.push_back(accepted[i]);
   accepted = std::move(kept);
-  for (auto& [acceptor, writes] : promise_writes) {
+  for (std::vector<PromiseWrite>& writes : promise_writes) {
     std::vector<PromiseWrite> w;
     for (PromiseWrite& p : writes) {
       if (!sim_->Survived(p.stamp)) continue;
@@ -119,9 +119,9 @@ PaxosFindings CheckPaxos(const PaxosLog& log, int quorum, const ValueSemantics& 
     }
   }
   // P5: per acceptor, across incarnations, `promised` never goes down.
-  for (const auto& [acceptor, writes] : log.promise_writes) {
+  for (size_t acceptor = 0; acceptor < log.promise_writes.size(); ++acceptor) {
     Ballot high = 0;
-    for (const PromiseWrite& w : writes) {
+    for (const PromiseWrite& w : log.promise_writes[acceptor]) {
       const int64_t t = w.time_ns;
       const Ballot b = w.ballot;
       if (b < high) {

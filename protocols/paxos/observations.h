@@ -93,6 +93,7 @@ class PaxosLog {
   }
   // An acceptor adopted `b` as its promise (by a Prepare or an Accept).
   void PromiseSet(ObservationStamp stamp, NodeId acceptor, Ballot b) {
+    if (static_cast<size_t>(acceptor) >= promise_writes.size()) promise_writes.resize(acceptor + 1);
     promise_writes[acceptor].push_back({0, b, stamp});
   }
   void BecameLeader(NodeId node, Ballot b) { leaders.push_back({now(), node, b}); }
@@ -109,7 +110,7 @@ class PaxosLog {
   std::vector<AcceptedEvent> accepted;
   std::vector<AcceptSentEvent> accept_sent;
   std::vector<LearnEvent> learned;
-  std::map<NodeId, std::vector<PromiseWrite>> promise_writes;
+  std::vector<std::vector<PromiseWrite>> promise_writes;  // by acceptor
   std::vector<Leadership> leaders;
   absl::flat_hash_set<std::string> proposed;  // every value a client submitted
 
