@@ -38,11 +38,11 @@ void Disk::Put(std::string_view key, std::string_view value) {
       return;
     }
   }
-  log_.push_back({std::string(key), std::string(value), kForever});
+  log_.emplace_back(key, value, kForever);
 }
 
 void Disk::Delete(std::string_view key) {
-  log_.push_back({std::string(key), std::nullopt, kForever});
+  log_.emplace_back(key, std::nullopt, kForever);
   ++writes_;
 }
 
@@ -82,7 +82,7 @@ void Disk::Crash(int64_t crash_ns, bool lose_unsynced) {
   size_t keep = log_.size();
   while (keep > 0 && log_[keep - 1].durable_at_ns > crash_ns) --keep;
   lost_writes_ += log_.size() - keep;
-  log_.resize(keep);
+  log_.erase(log_.begin() + static_cast<std::ptrdiff_t>(keep), log_.end());
 }
 
 }  // namespace dsim

@@ -60,6 +60,11 @@ class Disk {
 
  private:
   struct Write {
+    // Built in place in the log: no temporary strings to move.
+    Write(std::string_view k, std::optional<std::string_view> v, int64_t durable_at)
+        : key(k), durable_at_ns(durable_at) {
+      if (v) value.emplace(*v);
+    }
     std::string key;
     std::optional<std::string> value;  // nullopt: a delete
     int64_t durable_at_ns;
