@@ -446,7 +446,7 @@ ObservationStamp Simulator::MakeStamp(NodeId id) const {
   return ObservationStamp(HandlerNow(n), id, n.incarnation);
 }
 
-void Simulator::Record(NodeId id, HistoryEvent e) {
+void Simulator::Record(NodeId id, HistoryEvent&& e) {
   e.time_ns = now_;
   trace_.Mix(Word(kTraceOp, e.process, static_cast<uint64_t>(e.type)));
   trace_.Mix(static_cast<uint64_t>(now_));

@@ -188,7 +188,7 @@ class Simulator {
   void CancelTimer(TimerId& id);
   void Note(NodeId id, std::string_view kind, int64_t a, int64_t b, int64_t c);
   ObservationStamp MakeStamp(NodeId id) const;
-  void Record(NodeId id, HistoryEvent e);
+  void Record(NodeId id, HistoryEvent&& e);
   void TraceNodeEvent(const char* what, NodeId id);
 
   SimOptions options_;

@@ -1,5 +1,8 @@
 #include "protocols/commit/commit.h"
 
+#include <utility>
+#include <vector>
+
 namespace dsim::commit {
 
 void Client::OnStart(Context& ctx) {
@@ -38,14 +41,14 @@ void Client::Next(Context& ctx) {
   }
   busy_ = true;
   request_ = tracker_.Begin(ctx, c_.timeout_ns);
-  ctx.Record(e);
+  ctx.Record(std::move(e));
   ctx.Send(1, current_);
 }
 
 void Client::OnTimer(Context& ctx, TimerId, uint64_t tag) {
   if (tracker_.Expired(tag)) {
     HistoryEvent e{.process = process_, .type = OpType::kInfo, .f = current_.read_all ? "read" : "transfer"};
-    ctx.Record(e);
+    ctx.Record(std::move(e));
     process_ = ctx.id() * 1000 + (++generation_);
     busy_ = false;
     ctx.SetTimer(ctx.rng().UniformInt(0, c_.think_ns), 0);
@@ -65,7 +68,7 @@ void Client::OnMessage(Context& ctx, const Envelope& m) {
     for (int64_t x : r.balances) b.push_back(Value::Int(x));
     e.value = Value::List(std::move(b));
   }
-  ctx.Record(e);
+  ctx.Record(std::move(e));
   busy_ = false;
   ctx.SetTimer(ctx.rng().UniformInt(0, c_.think_ns), 0);
 }

@@ -1,5 +1,7 @@
 #include "protocols/paxos/multi_client.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 
 namespace dsim::paxos {
@@ -52,7 +54,7 @@ void MultiClient::Next(Context& ctx) {
   first_server_ = server_;
   request_ = tracker_.Begin(ctx, o_.timeout_ns);
   HistoryEvent e = Event(OpType::kInvoke, input);
-  ctx.Record(e);
+  ctx.Record(std::move(e));
   Send(ctx);
 }
 
