@@ -37,22 +37,27 @@ class Trace {
       acc = (acc ^ w) * 0xFF51AFD7ED558CCDull;
       acc ^= acc >> 29;
     }
-    uint64_t tail = 0;
-    const size_t rest = bytes.size() - i;
-    if (rest > 0 && bytes.size() >= 8) {
-      // The last eight bytes as one word, shifted down to the `rest` not
-      // yet mixed: the same value as the byte loop below, without a branch
-      // per byte.
-      std::memcpy(&tail, bytes.data() + bytes.size() - 8, 8);
-      tail >>= 8 * (8 - rest);
-    } else {
-      for (size_t k = 0; i < bytes.size(); ++i, k += 8) {
-        tail |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[i])) << k;
-      }
-    }
+    const uint64_t tail = TailWord(bytes, i);
     Mix(acc ^ (tail * 0xC4CEB9FE1A85EC53ull));
   }
   void MixString(std::string_view s) { MixBytes(s); }
+
+  // Bytes [from, size) of `bytes` (fewer than eight) as a little-endian
+  // word, the first of them lowest. With eight bytes or more in all, the
+  // last eight read as one word and shifted down give the same value
+  // without a branch per byte.
+  static uint64_t TailWord(std::string_view bytes, size_t from) {
+    const size_t rest = bytes.size() - from;
+    uint64_t tail = 0;
+    if (rest > 0 && bytes.size() >= 8) {
+      std::memcpy(&tail, bytes.data() + bytes.size() - 8, 8);
+      return tail >> (8 * (8 - rest));
+    }
+    for (size_t k = 0; from < bytes.size(); ++from, k += 8) {
+      tail |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[from])) << k;
+    }
+    return tail;
+  }
 
   uint64_t hash() const { return hash_; }
   std::string HashHex() const;
