@@ -237,14 +237,13 @@ void MultiServer::OnAccept(Context& ctx, NodeId from, const MAccept& a) {
 
 void MultiServer::OnAccepted(Context& ctx, NodeId from, const MAccepted& a) {
   if (role_ != Role::kLeader || a.ballot != ballot_) return;
-  if (Find(a.instance) == nullptr) return;
-  Slot& slot = slots_[a.instance];
-  if (slot.proposal == kNone) return;
-  slot.votes |= 1ull << (from - 1);
-  if (__builtin_popcountll(slot.votes) < quorum(ctx)) return;
-  if (slot.chosen == kNone) slot.chosen = slot.proposal;
-  slot.proposal = kNone;
-  slot.votes = 0;
+  Slot* slot = Find(a.instance);
+  if (slot == nullptr || slot->proposal == kNone) return;
+  slot->votes |= 1ull << (from - 1);
+  if (__builtin_popcountll(slot->votes) < quorum(ctx)) return;
+  if (slot->chosen == kNone) slot->chosen = slot->proposal;
+  slot->proposal = kNone;
+  slot->votes = 0;
   Advance(ctx);
 }
 

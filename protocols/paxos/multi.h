@@ -113,7 +113,7 @@ class MultiServer : public Process {
   static constexpr size_t kHeartbeatRounds = 16;
 
   Slot& At(int64_t instance);  // grows the log
-  const Slot* Find(int64_t instance) const {
+  Slot* Find(int64_t instance) {  // nullptr past the log's end
     return instance >= 1 && static_cast<size_t>(instance) < slots_.size() ? &slots_[instance] : nullptr;
   }
   int quorum(const Context& ctx) const { return Quorum(ctx.num_servers(), o_.bug_quorum_off_by_one); }

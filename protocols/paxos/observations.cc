@@ -69,17 +69,17 @@ PaxosFindings CheckPaxos(const PaxosLog& log, int quorum, const ValueSemantics& 
       }
     }
   }
-  std::vector<int64_t> instances;
+  std::vector<std::pair<int64_t, const std::vector<std::pair<ValueId, int64_t>>*>> by_instance;
   for (auto& [instance, chosen_values] : chosen_at) {
     std::sort(chosen_values.begin(), chosen_values.end());
-    instances.push_back(instance);
+    by_instance.push_back({instance, &chosen_values});
   }
-  std::sort(instances.begin(), instances.end());
+  std::sort(by_instance.begin(), by_instance.end());
   auto show = [&](ValueId v) {
     return values.describe ? values.describe(log.value(v)) : log.value(v);
   };
-  for (const int64_t instance : instances) {
-    const auto& chosen_values = chosen_at[instance];
+  for (const auto& [instance, values_at] : by_instance) {
+    const auto& chosen_values = *values_at;
     r.chosen[instance] = log.value(chosen_values.begin()->first);
     if (chosen_values.size() > 1) {
       std::vector<std::pair<int64_t, ValueId>> order;
