@@ -9,6 +9,7 @@
 #define DSIM_TESTS_TESTING_SCENARIO_TEST_BASE_H_
 
 #include <string>
+#include <utility>
 
 #include "gtest/gtest.h"
 #include "sim/runner.h"
