@@ -35,8 +35,7 @@
 
 namespace dsim {
 
-class Simulator;
-struct NodeState;
+class Context;
 
 // A handle for cancelling a timer; stale handles are harmless.
 struct TimerId {
@@ -64,15 +63,15 @@ struct Envelope {
   }
 };
 
-class Context;
-
-// Opaque to processes: only the simulator reads it (see Context::Stamp).
+// Opaque to processes: only the engine reads it (see Context::Stamp).
 class ObservationStamp {
  public:
   ObservationStamp() = default;
 
  private:
   friend class Simulator;
+  friend class Context;
+  friend class Observer;
   ObservationStamp(int64_t time_ns, NodeId node, uint32_t incarnation)
       : time_ns_(time_ns), node_(node), incarnation_(incarnation) {}
   int64_t time_ns_ = 0;
@@ -84,13 +83,13 @@ class ObservationStamp {
 class DiskView {
  public:
   explicit DiskView(Context* ctx) : ctx_(ctx) {}
-  const std::string* Get(std::string_view key) const;
-  const Disk::Map& contents() const;
-  void Put(std::string_view key, std::string_view value);
-  void Delete(std::string_view key);
+  inline const std::string* Get(std::string_view key) const;
+  inline const Disk::Map& contents() const;
+  inline void Put(std::string_view key, std::string_view value);
+  inline void Delete(std::string_view key);
   // Makes every write so far durable; the node is busy for the sync time,
   // and anything it sends afterwards in this handler leaves after the sync.
-  void Sync();
+  inline void Sync();
 
  private:
   Context* ctx_;
@@ -105,18 +104,23 @@ class Process {
   virtual void OnTimer(Context& ctx, TimerId id, uint64_t tag) = 0;
 };
 
+// Everything a process can do. The engine implements it (sim/simulator.cc);
+// tests implement it too (tests/testing/fake_context.h) to drive one
+// handler at a time and look at what it did.
 class Context {
  public:
-  NodeId id() const { return id_; }
-  int num_servers() const;
-  int num_nodes() const;  // servers, then clients
-  uint32_t incarnation() const;
+  virtual ~Context() = default;
+
+  virtual NodeId id() const = 0;
+  virtual int num_servers() const = 0;
+  virtual int num_nodes() const = 0;  // servers, then clients
+  virtual uint32_t incarnation() const = 0;
 
   // The local clock (offset, drift and steps applied), at this point of the
   // handler: it advances as the handler charges CPU time.
-  int64_t Now() const;
+  virtual int64_t Now() const = 0;
   // The local monotonic clock: drift applies, steps do not.
-  int64_t Monotonic() const;
+  virtual int64_t Monotonic() const = 0;
 
   template <class M>
   void Send(NodeId to, const M& msg) {
@@ -124,7 +128,10 @@ class Context {
     EncodeTo(msg, buf);
     EndSend(to, M::kType, M::kName);
   }
-  void SendBytes(NodeId to, uint16_t type, const char* name, std::string_view bytes);
+  void SendBytes(NodeId to, uint16_t type, const char* name, std::string_view bytes) {
+    BeginSend().assign(bytes);
+    EndSend(to, type, name);
+  }
   // Sends one message to each of servers 1..num_servers(), encoded once.
   template <class M>
   void SendToServers(const M& msg) {
@@ -135,40 +142,51 @@ class Context {
 
   // Fires after `delay_ns` of this node's monotonic clock. `tag` is the
   // protocol's own (which timer this is).
-  TimerId SetTimer(int64_t delay_ns, uint64_t tag);
+  virtual TimerId SetTimer(int64_t delay_ns, uint64_t tag) = 0;
   // Cancels a pending timer and resets the handle.
-  void CancelTimer(TimerId& id);
+  virtual void CancelTimer(TimerId& id) = 0;
 
-  Rng& rng();
+  virtual Rng& rng() = 0;
   DiskView disk() { return DiskView(this); }
   // Charges CPU time to this event on top of the per-event step cost.
-  void Charge(int64_t ns);
+  virtual void Charge(int64_t ns) = 0;
   // A protocol event for the trace (and its hash).
-  void Note(std::string_view kind, int64_t a = 0, int64_t b = 0, int64_t c = 0);
+  virtual void Note(std::string_view kind, int64_t a = 0, int64_t b = 0, int64_t c = 0) = 0;
   // A stamp for an observation the run's checks will read: it marks this
   // point of the handler's simulated time, and Simulator::Survived(stamp)
   // tells later whether the node was still up then. An observation stamped
   // after a disk sync counts only if the sync completed, exactly like a
   // message sent there.
-  ObservationStamp Stamp() const;
+  virtual ObservationStamp Stamp() const = 0;
   // Appends a client operation to the run's history, at the current true
   // time. Only client processes should call it.
-  void Record(HistoryEvent e);
+  virtual void Record(HistoryEvent e) = 0;
 
-  // Engine side.
-  Context(Simulator* sim, NodeState* node, NodeId id) : sim_(sim), node_(node), id_(id) {}
-
- private:
-  friend class Simulator;
+ protected:
   friend class DiskView;
-  std::string& BeginSend();
-  std::string& BeginBroadcast();
-  void EndSend(NodeId to, uint16_t type, const char* name);
-
-  Simulator* sim_;
-  NodeState* node_;
-  NodeId id_;
+  // Sending: the buffer to encode one message into, then its dispatch.
+  virtual std::string& BeginSend() = 0;
+  // The buffer a broadcast encodes into once (each copy then goes through
+  // the send buffer).
+  virtual std::string& BeginBroadcast() = 0;
+  virtual void EndSend(NodeId to, uint16_t type, const char* name) = 0;
+  // The node's durable disk (see DiskView); writes and syncs charge their
+  // CPU cost.
+  virtual const std::string* DiskGet(std::string_view key) = 0;
+  virtual const Disk::Map& DiskContents() = 0;
+  virtual void DiskPut(std::string_view key, std::string_view value) = 0;
+  virtual void DiskDelete(std::string_view key) = 0;
+  virtual void DiskSync() = 0;
+  static ObservationStamp MakeStamp(int64_t time_ns, NodeId node, uint32_t incarnation) {
+    return ObservationStamp(time_ns, node, incarnation);
+  }
 };
+
+const std::string* DiskView::Get(std::string_view key) const { return ctx_->DiskGet(key); }
+const Disk::Map& DiskView::contents() const { return ctx_->DiskContents(); }
+void DiskView::Put(std::string_view key, std::string_view value) { ctx_->DiskPut(key, value); }
+void DiskView::Delete(std::string_view key) { ctx_->DiskDelete(key); }
+void DiskView::Sync() { ctx_->DiskSync(); }
 
 }  // namespace dsim
 

@@ -464,53 +464,45 @@ void Simulator::Record(NodeId id, HistoryEvent&& e) {
   history_.push_back(std::move(e));
 }
 
-// --- Context and DiskView -----------------------------------------------------------
+// --- the engine's Context ---------------------------------------------------------
 
-int Context::num_servers() const { return sim_->num_servers(); }
-int Context::num_nodes() const { return sim_->num_nodes(); }
-uint32_t Context::incarnation() const { return node_->incarnation; }
-int64_t Context::Now() const { return node_->clock.Wall(sim_->HandlerNow(*node_)); }
-int64_t Context::Monotonic() const { return node_->clock.Mono(sim_->HandlerNow(*node_)); }
-std::string& Context::BeginSend() { return sim_->BeginSend(); }
-std::string& Context::BeginBroadcast() { return sim_->BeginBroadcast(); }
-void Context::EndSend(NodeId to, uint16_t type, const char* name) {
+int EngineContext::num_servers() const { return sim_->num_servers(); }
+int EngineContext::num_nodes() const { return sim_->num_nodes(); }
+uint32_t EngineContext::incarnation() const { return node_->incarnation; }
+int64_t EngineContext::Now() const { return node_->clock.Wall(sim_->HandlerNow(*node_)); }
+int64_t EngineContext::Monotonic() const { return node_->clock.Mono(sim_->HandlerNow(*node_)); }
+std::string& EngineContext::BeginSend() { return sim_->BeginSend(); }
+std::string& EngineContext::BeginBroadcast() { return sim_->BeginBroadcast(); }
+void EngineContext::EndSend(NodeId to, uint16_t type, const char* name) {
   sim_->EndSend(id_, to, type, name);
 }
-void Context::SendBytes(NodeId to, uint16_t type, const char* name, std::string_view bytes) {
-  sim_->BeginSend().assign(bytes);
-  sim_->EndSend(id_, to, type, name);
-}
-TimerId Context::SetTimer(int64_t delay_ns, uint64_t tag) {
+TimerId EngineContext::SetTimer(int64_t delay_ns, uint64_t tag) {
   return sim_->SetTimer(id_, delay_ns, tag);
 }
-void Context::CancelTimer(TimerId& id) { sim_->CancelTimer(id); }
-Rng& Context::rng() { return node_->rng; }
-void Context::Charge(int64_t ns) {
+void EngineContext::CancelTimer(TimerId& id) { sim_->CancelTimer(id); }
+Rng& EngineContext::rng() { return node_->rng; }
+void EngineContext::Charge(int64_t ns) {
   DSIM_ASSERT(ns >= 0);
   node_->charged_ns += ns;
 }
-void Context::Note(std::string_view kind, int64_t a, int64_t b, int64_t c) {
+void EngineContext::Note(std::string_view kind, int64_t a, int64_t b, int64_t c) {
   sim_->Note(id_, kind, a, b, c);
 }
-void Context::Record(HistoryEvent e) { sim_->Record(id_, std::move(e)); }
-ObservationStamp Context::Stamp() const { return sim_->MakeStamp(id_); }
-
-const std::string* DiskView::Get(std::string_view key) const {
-  return ctx_->node_->disk.Get(key);
+void EngineContext::Record(HistoryEvent e) { sim_->Record(id_, std::move(e)); }
+ObservationStamp EngineContext::Stamp() const { return sim_->MakeStamp(id_); }
+const std::string* EngineContext::DiskGet(std::string_view key) { return node_->disk.Get(key); }
+const Disk::Map& EngineContext::DiskContents() { return node_->disk.contents(); }
+void EngineContext::DiskPut(std::string_view key, std::string_view value) {
+  node_->disk.Put(key, value);
+  Charge(sim_->options_.disk.write_ns);
 }
-const Disk::Map& DiskView::contents() const { return ctx_->node_->disk.contents(); }
-void DiskView::Put(std::string_view key, std::string_view value) {
-  ctx_->node_->disk.Put(key, value);
-  ctx_->Charge(ctx_->sim_->options_.disk.write_ns);
+void EngineContext::DiskDelete(std::string_view key) {
+  node_->disk.Delete(key);
+  Charge(sim_->options_.disk.write_ns);
 }
-void DiskView::Delete(std::string_view key) {
-  ctx_->node_->disk.Delete(key);
-  ctx_->Charge(ctx_->sim_->options_.disk.write_ns);
-}
-void DiskView::Sync() {
-  ctx_->Charge(ctx_->sim_->options_.disk.sync_ns);
-  const int64_t done = ctx_->sim_->HandlerNow(*ctx_->node_);
-  ctx_->node_->disk.Sync(ctx_->sim_->now(), done);
+void EngineContext::DiskSync() {
+  Charge(sim_->options_.disk.sync_ns);
+  node_->disk.Sync(sim_->now(), sim_->HandlerNow(*node_));
 }
 
 }  // namespace dsim

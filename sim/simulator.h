@@ -28,6 +28,7 @@
 #include "sim/event_queue.h"
 #include "sim/history.h"
 #include "sim/network.h"
+#include "sim/observer.h"
 #include "sim/process.h"
 #include "sim/rng.h"
 #include "sim/trace.h"
@@ -65,6 +66,43 @@ struct FaultRecord {
   std::string what;  // "crash n2", "partition [1 2] [3 4 5]", ...
 };
 
+class Simulator;
+struct NodeState;
+
+// The engine's Context: one per node, forwarding into the simulator.
+class EngineContext final : public Context {
+ public:
+  EngineContext(Simulator* sim, NodeState* node, NodeId id) : sim_(sim), node_(node), id_(id) {}
+
+  NodeId id() const override { return id_; }
+  int num_servers() const override;
+  int num_nodes() const override;
+  uint32_t incarnation() const override;
+  int64_t Now() const override;
+  int64_t Monotonic() const override;
+  TimerId SetTimer(int64_t delay_ns, uint64_t tag) override;
+  void CancelTimer(TimerId& id) override;
+  Rng& rng() override;
+  void Charge(int64_t ns) override;
+  void Note(std::string_view kind, int64_t a, int64_t b, int64_t c) override;
+  ObservationStamp Stamp() const override;
+  void Record(HistoryEvent e) override;
+
+ private:
+  std::string& BeginSend() override;
+  std::string& BeginBroadcast() override;
+  void EndSend(NodeId to, uint16_t type, const char* name) override;
+  const std::string* DiskGet(std::string_view key) override;
+  const Disk::Map& DiskContents() override;
+  void DiskPut(std::string_view key, std::string_view value) override;
+  void DiskDelete(std::string_view key) override;
+  void DiskSync() override;
+
+  Simulator* sim_;
+  NodeState* node_;
+  NodeId id_;
+};
+
 // Engine-side state of one node; survives the Process it hosts.
 struct NodeState {
   NodeState(Simulator* sim, NodeId id, uint64_t seed);
@@ -82,10 +120,10 @@ struct NodeState {
   uint64_t lamport = 0;
   std::vector<int64_t> started_ns;  // by incarnation: when it booted
   std::vector<int64_t> ended_ns;    // by incarnation: when it crashed (kForever: alive)
-  Context ctx;
+  EngineContext ctx;
 };
 
-class Simulator {
+class Simulator final : public Observer {
  public:
   using Factory = std::function<std::unique_ptr<Process>(NodeId)>;
 
@@ -111,7 +149,7 @@ class Simulator {
   Network& network() { return network_; }
   void LogFault(std::string what);
 
-  int64_t now() const { return now_; }
+  int64_t now() const override { return now_; }
   int num_servers() const { return options_.num_servers; }
   int num_nodes() const { return num_nodes_; }
   bool IsServer(NodeId id) const { return id >= 1 && id <= options_.num_servers; }
@@ -122,7 +160,7 @@ class Simulator {
   bool WasUpAt(NodeId id, int64_t t_ns) const;
   // Whether the stamping node was still up at the stamp's time (its
   // incarnation had not crashed before), and that time.
-  bool Survived(const ObservationStamp& s) const {
+  bool Survived(const ObservationStamp& s) const override {
     return node(s.node_).ended_ns[s.incarnation_] > s.time_ns_;
   }
   static int64_t StampTime(const ObservationStamp& s) { return s.time_ns_; }
@@ -142,8 +180,7 @@ class Simulator {
   size_t pending_events() const { return queue_.size(); }
 
  private:
-  friend class Context;
-  friend class DiskView;
+  friend class EngineContext;
 
   enum Kind : uint8_t { kFree, kDeliver, kTimer, kWake, kControl };
   struct EventRecord {

@@ -58,7 +58,7 @@ struct CommitOptions {
 // their sync and count only if the node survived to the stamp.
 class CommitLog {
  public:
-  void Attach(const Simulator* sim) { sim_ = sim; }
+  void Attach(const Observer* observer) { observer_ = observer; }
   void Participants(TxId tx, std::vector<NodeId> p) { participants_[tx] = std::move(p); }
   void Voted(ObservationStamp s, NodeId node, TxId tx, bool yes) { votes_.push_back({s, node, tx, yes}); }
   void Decided(ObservationStamp s, NodeId node, TxId tx, bool commit) {
@@ -82,7 +82,7 @@ class CommitLog {
   std::vector<int64_t> UncertainTimes(int64_t end) const;
 
  private:
-  const Simulator* sim_ = nullptr;
+  const Observer* observer_ = nullptr;
   std::map<TxId, std::vector<NodeId>> participants_;
   std::vector<Stamped> votes_;
   std::vector<Stamped> decisions_;

@@ -3,7 +3,7 @@
 namespace dsim::heartbeat {
 
 void ObservationLog::Add(NodeId observer, NodeId peer, bool suspect) {
-  entries_.push_back({sim_->now(), observer, peer, suspect});
+  entries_.push_back({observer_->now(), observer, peer, suspect});
 }
 
 int64_t Detector::Clock(Context& ctx) const {

@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "sim/codec.h"
+#include "sim/observer.h"
 #include "sim/process.h"
-#include "sim/simulator.h"
 #include "sim/time.h"
 
 namespace dsim::heartbeat {
@@ -51,12 +51,12 @@ struct Observation {
 // checks read it. It stamps entries with true time, which processes never see.
 class ObservationLog {
  public:
-  void Attach(const Simulator* sim) { sim_ = sim; }
+  void Attach(const Observer* observer) { observer_ = observer; }
   void Add(NodeId observer, NodeId peer, bool suspect);
   const std::vector<Observation>& entries() const { return entries_; }
 
  private:
-  const Simulator* sim_ = nullptr;
+  const Observer* observer_ = nullptr;
   std::vector<Observation> entries_;
 };
 

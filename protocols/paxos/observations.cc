@@ -24,7 +24,7 @@ void PaxosLog::Settle() {
   order.reserve(accepted.size());
   for (size_t i = 0; i < accepted.size(); ++i) {
     AcceptedEvent& a = accepted[i];
-    if (!sim_->Survived(a.stamp)) continue;
+    if (!observer_->Survived(a.stamp)) continue;
     a.time_ns = Simulator::StampTime(a.stamp);
     order.push_back({a.time_ns, static_cast<uint32_t>(i)});
   }
@@ -36,7 +36,7 @@ void PaxosLog::Settle() {
   for (std::vector<PromiseWrite>& writes : promise_writes) {
     std::vector<PromiseWrite> w;
     for (PromiseWrite& p : writes) {
-      if (!sim_->Survived(p.stamp)) continue;
+      if (!observer_->Survived(p.stamp)) continue;
       p.time_ns = Simulator::StampTime(p.stamp);
       w.push_back(p);
     }

@@ -73,8 +73,8 @@ struct PromiseWrite {
 
 class PaxosLog {
  public:
-  void Attach(const Simulator* sim) { sim_ = sim; }
-  int64_t now() const { return sim_->now(); }
+  void Attach(const Observer* observer) { observer_ = observer; }
+  int64_t now() const { return observer_->now(); }
 
   ValueId Intern(std::string_view value) { return values_.Intern(value); }
   const std::string& value(ValueId id) const { return values_.value(id); }
@@ -115,7 +115,7 @@ class PaxosLog {
   absl::flat_hash_set<std::string> proposed;  // every value a client submitted
 
  private:
-  const Simulator* sim_ = nullptr;
+  const Observer* observer_ = nullptr;
   Interner values_;
 };
 

@@ -23,9 +23,8 @@ using ValueId = uint32_t;
 
 class ZabLog {
  public:
-  void Attach(const Simulator* sim) { sim_ = sim; }
-  const Simulator* sim() const { return sim_; }
-  int64_t now() const { return sim_->now(); }
+  void Attach(const Observer* observer) { observer_ = observer; }
+  int64_t now() const { return observer_->now(); }
 
   ValueId Intern(std::string_view value) { return values_.Intern(value); }
   const std::string& value(ValueId id) const { return values_.value(id); }
@@ -91,15 +90,15 @@ class ZabLog {
   std::map<NodeId, PeerState> states;  // each server's latest state
 
  private:
-  const Simulator* sim_ = nullptr;
+  const Observer* observer_ = nullptr;
   Interner values_;
 };
 
 // What the recipes' clients believed and did, in true time, for the recipe
 // checks (locks, leader election, queues, configuration, membership).
 struct RecipeLog {
-  const Simulator* sim = nullptr;
-  int64_t now() const { return sim->now(); }  // true time
+  const Observer* observer = nullptr;
+  int64_t now() const { return observer->now(); }  // true time
 
   struct Hold {  // a client believed it held the lock (or led) over [start, end)
     NodeId client;

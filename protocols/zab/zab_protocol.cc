@@ -57,7 +57,7 @@ class ZabRun : public ProtocolRun {
 
   std::unique_ptr<Process> NewProcess(NodeId id) override {
     log_.Attach(sim_);
-    recipes_.sim = sim_;
+    recipes_.observer = sim_;
     const int n = info_.num_servers;
     if (id <= n) return std::make_unique<Server>(c_.server, &log_);
     const int index = id - n;  // 1-based
