@@ -16,9 +16,18 @@ void Server::RebuildTree(Context& ctx, Zxid upto) {
 }
 
 void Server::ApplyCommitted(Context& ctx, Zxid upto) {
-  auto it = std::upper_bound(log_entries_.begin(), log_entries_.end(), applied_,
-                             [](Zxid z, const LogEntry& e) { return z < e.zxid; });
-  for (; it != log_entries_.end() && it->zxid <= upto; ++it) ApplyOne(ctx, *it);
+  // By index: applying an entry can answer a client whose next queued write
+  // the leader then proposes, appending to log_entries_ and moving it. An
+  // entry appended here is a new proposal, above `upto`, so the loop ends
+  // there. ApplyOne reads its entry only before that can happen.
+  size_t i = std::upper_bound(log_entries_.begin(), log_entries_.end(), applied_,
+                              [](Zxid z, const LogEntry& e) { return z < e.zxid; }) -
+             log_entries_.begin();
+  for (; i < log_entries_.size() && log_entries_[i].zxid <= upto; ++i) {
+    DSIM_ASSERT_MSG(log_entries_[i].zxid > applied_, "applying %s after %s",
+                    ZxidText(log_entries_[i].zxid), ZxidText(applied_));
+    ApplyOne(ctx, log_entries_[i]);
+  }
 }
 
 void Server::ApplyOne(Context& ctx, const LogEntry& e) {
