@@ -107,6 +107,8 @@ class Protocol {
   // its workload narrows them here).
   virtual std::vector<std::string> default_checks_for(const ProtocolConfig&) const { return default_checks(); }
   virtual std::vector<NamedItem> bugs() const { return {}; }
+  // The fewest servers ("nodes") a scenario of this protocol may have.
+  virtual int min_servers() const { return 1; }
   virtual std::vector<NamedItem> facts() const { return {}; }
   // Reads "options" and "workload" (either may be null: absent). Errors go
   // to the readers' context; the result is ignored when it is not ok.

@@ -349,7 +349,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, const std::string&
     return ctx.status();
   }
   root.Require("nodes");
-  s.sim.num_servers = static_cast<int>(root.Int("nodes", 3, 1, kMaxNodes));
+  s.sim.num_servers = static_cast<int>(root.Int("nodes", 3, s.protocol->min_servers(), kMaxNodes));
   root.Require("duration");
   s.duration_ns = root.Duration("duration", kSecond, 1);
   s.seed = static_cast<uint64_t>(root.Int("seed", 1, 0, INT64_MAX));

@@ -149,6 +149,8 @@ class CommitProtocol : public Protocol {
             {"money_conserved", "committed reads and the final balances add up; no balance below zero"},
             {"durability", "a commit a participant acknowledged survives its crashes"}};
   }
+  // Server 1 coordinates; the others are the participants.
+  int min_servers() const override { return 2; }
   std::vector<NamedItem> bugs() const override {
     return {{"commit_on_majority", "the coordinator commits on a majority of yes votes"},
             {"vote_not_persisted", "a participant's yes vote is not forced to disk"},
@@ -166,7 +168,7 @@ class CommitProtocol : public Protocol {
     auto c = std::make_shared<Config>();
     CommitOptions& o = c->commit;
     o.three_phase = three_phase_;
-    if (info.num_servers < 2 && options != nullptr) options->Fail("atomic commit needs a coordinator and a participant");
+    DSIM_ASSERT(info.num_servers >= min_servers());
     if (options != nullptr) {
       o.accounts = static_cast<int>(options->Int("accounts", o.accounts, 2, 100000));
       o.initial_balance = options->Int("initial_balance", o.initial_balance, 0, 1'000'000'000);

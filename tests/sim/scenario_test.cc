@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sim/runner.h"
@@ -152,6 +153,14 @@ TEST_F(ScenarioTest, MissingAndWrongTopLevel) {
   EXPECT_EQ(std::string(ParseScenario(R"({"name": "x", "protocol": "heartbeat", "nodes": 0, "duration": "1s"})",
                                       "s.json", registry_).status().message()),
             "s.json: /nodes: 0 is out of range [1, 64]");
+  // Atomic commit needs a coordinator and a participant (one node divided
+  // accounts among zero participants).
+  for (const char* protocol : {"2pc", "3pc"}) {
+    EXPECT_EQ(std::string(ParseScenario(absl::StrFormat(R"({"name": "x", "protocol": "%s", "nodes": 1, "duration": "1s"})",
+                                                        protocol),
+                                        "s.json", registry_).status().message()),
+              "s.json: /nodes: 1 is out of range [2, 64]");
+  }
   EXPECT_EQ(std::string(ParseScenario(R"({"name": "x", "protocol": "heartbeat", "nodes": 3, "duration": "0s"})",
                                       "s.json", registry_).status().message()),
             R"(s.json: /duration: duration "0s" is below the minimum 1ns)");
