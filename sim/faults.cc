@@ -55,7 +55,7 @@ const char* FaultKindName(Fault::Kind kind) {
   return "?";
 }
 
-void ApplyFault(Simulator& sim, const Fault& f) {
+void ApplyFault(Simulator& sim, const Fault& f, FaultLayer layer) {
   Network& net = sim.network();
   switch (f.kind) {
     case Fault::Kind::kCrash:
@@ -65,26 +65,30 @@ void ApplyFault(Simulator& sim, const Fault& f) {
       sim.Restart(f.node);
       return;
     case Fault::Kind::kPartition: {
-      net.Partition(f.groups);
+      net.Partition(f.groups, layer);
       std::vector<std::string> gs;
       for (const auto& g : f.groups) gs.push_back(Nodes(g));
       sim.LogFault(absl::StrCat("partition ", absl::StrJoin(gs, " | ")));
       return;
     }
     case Fault::Kind::kHeal:
-      net.Heal();
+      if (layer == kNemesisLayer) {
+        net.HealNemesis();
+      } else {
+        net.Heal();
+      }
       sim.LogFault("heal");
       return;
     case Fault::Kind::kIsolate:
-      net.Isolate(f.node);
+      net.Isolate(f.node, layer);
       sim.LogFault(absl::StrFormat("isolate n%d", f.node));
       return;
     case Fault::Kind::kCut:
-      net.Cut(f.from, f.to);
+      net.Cut(f.from, f.to, layer);
       sim.LogFault(absl::StrFormat("cut %s -> %s", Nodes(f.from), Nodes(f.to)));
       return;
     case Fault::Kind::kBridge:
-      net.Bridge(f.groups[0], f.groups[1], f.node);
+      net.Bridge(f.groups[0], f.groups[1], f.node, layer);
       sim.LogFault(absl::StrFormat("bridge %s <n%d> %s", Nodes(f.groups[0]), f.node,
                                    Nodes(f.groups[1])));
       return;
@@ -98,7 +102,7 @@ void ApplyFault(Simulator& sim, const Fault& f) {
       sim.Pause(f.node, f.amount_ns);
       return;
     case Fault::Kind::kLink:
-      net.ChangeLinks(f.from, f.to, f.link);
+      net.ChangeLinks(f.from, f.to, f.link, layer);
       sim.LogFault(absl::StrFormat("link %s -> %s: %s", Nodes(f.from), Nodes(f.to),
                                    DescribeLink(f.link)));
       return;
@@ -144,32 +148,39 @@ void Nemesis::Tick() {
 
 void Nemesis::StartEpisode() {
   const int n = sim_.num_servers();
+  // In Family order.
   const int64_t weights[] = {options_.crash_weight, options_.partition_weight,
                              options_.clock_weight, options_.pause_weight,
                              options_.link_weight};
   int64_t total = 0;
-  for (int64_t w : weights) total += w;
+  for (int64_t w : weights) {
+    DSIM_ASSERT(w >= 0);
+    total += w;
+  }
   if (total <= 0) return;
   int64_t pick = rng_.UniformInt(0, total - 1);
-  int family = 0;
-  while (pick >= weights[family]) pick -= weights[family++];
+  int index = 0;
+  while (pick >= weights[index]) pick -= weights[index++];
+  const Family family = static_cast<Family>(index);
   const int64_t until = std::min(stop_ns_, sim_.now() + options_.fault_duration.Sample(rng_));
   const NodeId victim = static_cast<NodeId>(rng_.UniformInt(1, n));
 
   switch (family) {
-    case 0: {  // crash, restart later
+    case Family::kCrash: {  // crash, restart later
       if (static_cast<int>(crashed_.size()) >= options_.max_crashed) return;
       if (std::find(crashed_.begin(), crashed_.end(), victim) != crashed_.end()) return;
       crashed_.push_back(victim);
-      sim_.Crash(victim, options_.lose_unsynced);
+      ApplyFault(sim_, Fault{.kind = Fault::Kind::kCrash, .node = victim,
+                             .lose_unsynced = options_.lose_unsynced});
       sim_.At(until, [this, victim] {
-        if (std::find(crashed_.begin(), crashed_.end(), victim) == crashed_.end()) return;
-        crashed_.erase(std::find(crashed_.begin(), crashed_.end(), victim));
-        sim_.Restart(victim);
+        auto it = std::find(crashed_.begin(), crashed_.end(), victim);
+        if (it == crashed_.end()) return;
+        crashed_.erase(it);
+        ApplyFault(sim_, Fault{.kind = Fault::Kind::kRestart, .node = victim});
       });
       return;
     }
-    case 1: {  // one network fault at a time
+    case Family::kPartition: {  // one network fault at a time
       if (network_fault_active_ || n < 2) return;
       network_fault_active_ = true;
       Fault f;
@@ -201,36 +212,33 @@ void Nemesis::StartEpisode() {
         if (other >= victim) ++other;
         f.to = {other};
       }
-      ApplyFault(sim_, f);
-      sim_.At(until, [this] {
-        if (!network_fault_active_) return;
-        network_fault_active_ = false;
-        ApplyFault(sim_, Fault{.kind = Fault::Kind::kHeal});
-      });
+      NetworkEpisode(f, until);
       return;
     }
-    case 2: {  // clock: a drift episode or a step (only drift if steps are off)
+    case Family::kClock: {  // clock: a drift episode or a step (only drift if steps are off)
       if (options_.max_clock_step_ns == 0 || rng_.Chance(0.5)) {
         if (std::find(drifting_.begin(), drifting_.end(), victim) != drifting_.end()) return;
         drifting_.push_back(victim);
         const int64_t ppb = rng_.UniformInt(-options_.max_drift_ppb, options_.max_drift_ppb);
-        sim_.SetClockDrift(victim, ppb);
+        ApplyFault(sim_, Fault{.kind = Fault::Kind::kClockDrift, .node = victim, .drift_ppb = ppb});
         sim_.At(until, [this, victim] {
           auto it = std::find(drifting_.begin(), drifting_.end(), victim);
           if (it == drifting_.end()) return;
           drifting_.erase(it);
-          sim_.SetClockDrift(victim, 0);
+          ApplyFault(sim_, Fault{.kind = Fault::Kind::kClockDrift, .node = victim, .drift_ppb = 0});
         });
       } else {
-        sim_.StepClock(victim, rng_.UniformInt(-options_.max_clock_step_ns,
-                                               options_.max_clock_step_ns));
+        const int64_t step = rng_.UniformInt(-options_.max_clock_step_ns, options_.max_clock_step_ns);
+        ApplyFault(sim_, Fault{.kind = Fault::Kind::kClockStep, .node = victim, .amount_ns = step});
       }
       return;
     }
-    case 3:
-      sim_.Pause(victim, rng_.UniformInt(1, options_.max_pause_ns));
+    case Family::kPause: {
+      const int64_t pause = rng_.UniformInt(1, options_.max_pause_ns);
+      ApplyFault(sim_, Fault{.kind = Fault::Kind::kPause, .node = victim, .amount_ns = pause});
       return;
-    case 4: {  // lossy or slow links around one node
+    }
+    case Family::kLink: {  // lossy or slow links around one node
       if (network_fault_active_) return;
       network_fault_active_ = true;
       Fault f;
@@ -241,26 +249,32 @@ void Nemesis::StartEpisode() {
       } else {
         f.link.latency = options_.slow_latency;
       }
-      ApplyFault(sim_, f);
-      sim_.At(until, [this] {
-        if (!network_fault_active_) return;
-        network_fault_active_ = false;
-        ApplyFault(sim_, Fault{.kind = Fault::Kind::kHeal});
-      });
+      NetworkEpisode(f, until);
       return;
     }
   }
 }
 
+void Nemesis::NetworkEpisode(const Fault& f, int64_t until) {
+  ApplyFault(sim_, f, kNemesisLayer);
+  sim_.At(until, [this] {
+    if (!network_fault_active_) return;
+    network_fault_active_ = false;
+    ApplyFault(sim_, Fault{.kind = Fault::Kind::kHeal}, kNemesisLayer);
+  });
+}
+
 void Nemesis::HealAll() {
   if (!options_.enabled) return;
-  for (NodeId id : crashed_) sim_.Restart(id);
+  for (NodeId id : crashed_) ApplyFault(sim_, Fault{.kind = Fault::Kind::kRestart, .node = id});
   crashed_.clear();
-  for (NodeId id : drifting_) sim_.SetClockDrift(id, 0);
+  for (NodeId id : drifting_) {
+    ApplyFault(sim_, Fault{.kind = Fault::Kind::kClockDrift, .node = id, .drift_ppb = 0});
+  }
   drifting_.clear();
   if (network_fault_active_) {
     network_fault_active_ = false;
-    ApplyFault(sim_, Fault{.kind = Fault::Kind::kHeal});
+    ApplyFault(sim_, Fault{.kind = Fault::Kind::kHeal}, kNemesisLayer);
   }
   sim_.LogFault("nemesis stopped: all healed");
 }

@@ -54,8 +54,9 @@ struct Fault {
 
 const char* FaultKindName(Fault::Kind kind);
 
-// Applies one fault now.
-void ApplyFault(Simulator& sim, const Fault& f);
+// Applies one fault now. Network faults land in `layer`: the nemesis heals
+// only its own (a scheduled heal restores everything).
+void ApplyFault(Simulator& sim, const Fault& f, FaultLayer layer = kScheduledLayer);
 // Schedules every fault of a plan at its time.
 void ScheduleFaults(Simulator& sim, const std::vector<Fault>& plan);
 
@@ -65,7 +66,7 @@ struct NemesisOptions {
   int64_t stop_ns = -1;                   // heal everything here; -1: 80% of the run
   LatencyDist interval = LatencyDist::Uniform(200'000'000, 1'000'000'000);
   LatencyDist fault_duration = LatencyDist::Uniform(100'000'000, 1'500'000'000);
-  // Relative weights of the fault families; 0 disables one.
+  // Relative weights of the fault families (Nemesis::Family); 0 disables one.
   int64_t crash_weight = 1;
   int64_t partition_weight = 1;  // random halves, isolate, bridge or one-way cut
   int64_t clock_weight = 1;      // drift or step
@@ -86,9 +87,13 @@ class Nemesis {
   Nemesis(const NemesisOptions& options, Simulator& sim, int64_t run_duration_ns);
 
  private:
+  // What one episode does; each has a weight in NemesisOptions.
+  enum class Family : uint8_t { kCrash, kPartition, kClock, kPause, kLink };
   void Tick();
   void StartEpisode();
   void HealAll();
+  // Applies `f` now and, at `until`, undoes the nemesis's network faults.
+  void NetworkEpisode(const Fault& f, int64_t until);
   std::vector<NodeId> RandomMinority(int max);
 
   NemesisOptions options_;

@@ -54,10 +54,20 @@ std::vector<NodeId> Network::AllOr(const std::vector<NodeId>& ids) const {
 void Network::ResetParams() {
   params_.assign(1, options_.defaults);
   std::fill(param_index_.begin(), param_index_.end(), 0);
-  for (const LinkOverride& o : options_.links) ChangeLinks(o.from, o.to, o.change);
+  for (const LinkOverride& o : options_.links) ApplyChange(o.from, o.to, o.change);
 }
 
 void Network::ChangeLinks(const std::vector<NodeId>& from, const std::vector<NodeId>& to,
+                          const LinkChange& change, FaultLayer layer) {
+  if (layer == kScheduledLayer) {
+    scheduled_changes_.push_back({from, to, change});
+  } else {
+    nemesis_changed_links_ = true;
+  }
+  ApplyChange(from, to, change);
+}
+
+void Network::ApplyChange(const std::vector<NodeId>& from, const std::vector<NodeId>& to,
                           const LinkChange& change) {
   // Links that shared a parameter set keep sharing the changed one, so the
   // table stays small however many links change.
@@ -122,51 +132,61 @@ bool Network::Deliverable(NodeId from, NodeId to, uint32_t epoch) const {
   return !params_[param_index_[i]].fifo || epoch_[i] == epoch;
 }
 
-void Network::SetCut(NodeId from, NodeId to, bool cut) {
+void Network::SetCut(NodeId from, NodeId to, FaultLayer layer) {
   if (from == to) return;
   const size_t i = Index(from, to);
-  if (cut && !cut_[i]) ++epoch_[i];  // the connection breaks
-  cut_[i] = cut ? 1 : 0;
+  if (!cut_[i]) ++epoch_[i];  // the connection breaks
+  cut_[i] |= layer;
 }
 
-void Network::Partition(const std::vector<std::vector<NodeId>>& groups) {
+void Network::Partition(const std::vector<std::vector<NodeId>>& groups, FaultLayer layer) {
   for (size_t a = 0; a < groups.size(); ++a) {
     for (size_t b = 0; b < groups.size(); ++b) {
       if (a == b) continue;
       for (NodeId f : groups[a]) {
-        for (NodeId t : groups[b]) SetCut(f, t, true);
+        for (NodeId t : groups[b]) SetCut(f, t, layer);
       }
     }
   }
 }
 
-void Network::Cut(const std::vector<NodeId>& from, const std::vector<NodeId>& to) {
+void Network::Cut(const std::vector<NodeId>& from, const std::vector<NodeId>& to, FaultLayer layer) {
   for (NodeId f : AllOr(from)) {
-    for (NodeId t : AllOr(to)) SetCut(f, t, true);
+    for (NodeId t : AllOr(to)) SetCut(f, t, layer);
   }
 }
 
-void Network::Isolate(NodeId node) {
+void Network::Isolate(NodeId node, FaultLayer layer) {
   for (NodeId other = 1; other <= n_; ++other) {
-    SetCut(node, other, true);
-    SetCut(other, node, true);
+    SetCut(node, other, layer);
+    SetCut(other, node, layer);
   }
 }
 
 void Network::Bridge(const std::vector<NodeId>& a, const std::vector<NodeId>& b,
-                     NodeId bridge) {
+                     NodeId bridge, FaultLayer layer) {
   for (NodeId x : a) {
     for (NodeId y : b) {
       if (x == bridge || y == bridge) continue;
-      SetCut(x, y, true);
-      SetCut(y, x, true);
+      SetCut(x, y, layer);
+      SetCut(y, x, layer);
     }
   }
 }
 
 void Network::Heal() {
   std::fill(cut_.begin(), cut_.end(), 0);
+  scheduled_changes_.clear();
+  nemesis_changed_links_ = false;
   ResetParams();
+}
+
+void Network::HealNemesis() {
+  for (uint8_t& c : cut_) c &= static_cast<uint8_t>(~kNemesisLayer);
+  if (!nemesis_changed_links_) return;
+  nemesis_changed_links_ = false;
+  ResetParams();
+  for (const LinkOverride& o : scheduled_changes_) ApplyChange(o.from, o.to, o.change);
 }
 
 void Network::BreakConnections(NodeId node) {

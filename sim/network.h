@@ -11,7 +11,7 @@
 //
 //   Network net(num_nodes, options);
 //   net.Partition({{1, 2}, {3, 4, 5}});
-//   Network::Route r = net.Plan(1, 3, now, rng);   // r.dropped == true
+//   Network::Route r = net.Plan(1, 3, now, rng);   // r.drop == DropReason::kPartition
 //   net.Heal();
 #ifndef DSIM_SIM_NETWORK_H_
 #define DSIM_SIM_NETWORK_H_
@@ -69,6 +69,11 @@ enum class DropReason : uint8_t {
 };
 const char* DropReasonName(DropReason r);
 
+// Who put a network fault in place. A link is cut while any layer cuts it;
+// the nemesis heals only what it did itself, so a partition the scenario
+// scheduled outlasts a nemesis episode that overlaps it.
+enum FaultLayer : uint8_t { kScheduledLayer = 1, kNemesisLayer = 2 };
+
 class Network {
  public:
   Network(int num_nodes, const NetworkOptions& options);
@@ -87,20 +92,24 @@ class Network {
 
   // Partitions. Every call replaces nothing: cuts accumulate until Heal().
   // Nodes in different groups cannot talk; nodes in no group keep their links.
-  void Partition(const std::vector<std::vector<NodeId>>& groups);
+  void Partition(const std::vector<std::vector<NodeId>>& groups, FaultLayer layer = kScheduledLayer);
   // One-way: messages from `from` to `to` are dropped.
-  void Cut(const std::vector<NodeId>& from, const std::vector<NodeId>& to);
-  void Isolate(NodeId node);
+  void Cut(const std::vector<NodeId>& from, const std::vector<NodeId>& to,
+           FaultLayer layer = kScheduledLayer);
+  void Isolate(NodeId node, FaultLayer layer = kScheduledLayer);
   // Two halves that cannot talk, except through `bridge`, which reaches both.
-  void Bridge(const std::vector<NodeId>& a, const std::vector<NodeId>& b, NodeId bridge);
+  void Bridge(const std::vector<NodeId>& a, const std::vector<NodeId>& b, NodeId bridge,
+              FaultLayer layer = kScheduledLayer);
   // Restores every link: no cuts, and the configured link parameters.
   void Heal();
+  // Undoes the nemesis's cuts and link changes; the scenario's stay.
+  void HealNemesis();
   // Breaks the FIFO connections into `node` (it crashed): messages in flight
   // to it are lost even if it restarts before they arrive.
   void BreakConnections(NodeId node);
 
   void ChangeLinks(const std::vector<NodeId>& from, const std::vector<NodeId>& to,
-                   const LinkChange& change);
+                   const LinkChange& change, FaultLayer layer = kScheduledLayer);
 
   bool IsCut(NodeId from, NodeId to) const { return cut_[Index(from, to)] != 0; }
   const LinkParams& Params(NodeId from, NodeId to) const {
@@ -113,15 +122,19 @@ class Network {
   size_t Index(NodeId from, NodeId to) const {
     return static_cast<size_t>(from - 1) * n_ + static_cast<size_t>(to - 1);
   }
-  void SetCut(NodeId from, NodeId to, bool cut);
+  void SetCut(NodeId from, NodeId to, FaultLayer layer);
   std::vector<NodeId> AllOr(const std::vector<NodeId>& ids) const;
+  void ApplyChange(const std::vector<NodeId>& from, const std::vector<NodeId>& to,
+                   const LinkChange& change);
   void ResetParams();
 
   int n_;
   NetworkOptions options_;
   std::vector<LinkParams> params_;        // distinct parameter sets
   std::vector<uint16_t> param_index_;     // per link: index into params_
-  std::vector<uint8_t> cut_;              // per link
+  std::vector<uint8_t> cut_;              // per link: the FaultLayers cutting it
+  std::vector<LinkOverride> scheduled_changes_;  // link faults of the scenario since the last Heal()
+  bool nemesis_changed_links_ = false;
   std::vector<uint32_t> epoch_;           // per link: FIFO connection number
   std::vector<int64_t> last_deliver_ns_;  // per link: FIFO order
 };

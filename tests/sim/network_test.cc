@@ -143,5 +143,44 @@ TEST(Network, LinkOverridesAndChanges) {
   EXPECT_EQ(net.Plan(1, 2, 20'000, rng).deliver_ns, 29'000);
 }
 
+// The nemesis heals only its own faults: a partition or link change the
+// scenario scheduled stays in force across a nemesis episode.
+TEST(Network, NemesisHealKeepsTheScenariosFaults) {
+  Network net(4, Fixed(500));
+  Rng rng(1);
+  net.Partition({{1, 2}, {3, 4}});
+  net.ChangeLinks({1}, {2}, LinkChange{.latency = LatencyDist::Constant(7000)});
+  net.Isolate(2, kNemesisLayer);
+  net.ChangeLinks({4}, {3}, LinkChange{.loss = 1.0}, kNemesisLayer);
+  EXPECT_TRUE(net.IsCut(1, 2));
+  EXPECT_EQ(net.Plan(4, 3, 0, rng).drop, DropReason::kLoss);
+  net.HealNemesis();
+  EXPECT_FALSE(net.IsCut(1, 2));
+  EXPECT_FALSE(net.IsCut(2, 1));
+  EXPECT_TRUE(net.IsCut(2, 3));  // the scenario's partition
+  EXPECT_TRUE(net.IsCut(1, 4));
+  EXPECT_EQ(net.Plan(4, 3, 0, rng).drop, DropReason::kNone);
+  EXPECT_EQ(net.Plan(1, 2, 0, rng).deliver_ns, 7000);  // the scenario's slow link
+  // A link both layers cut stays cut until both heal; a scheduled heal
+  // restores everything.
+  net.Cut({3}, {4}, kNemesisLayer);
+  net.HealNemesis();
+  EXPECT_TRUE(net.IsCut(3, 1));
+  net.Heal();
+  EXPECT_EQ(net.cut_links(), 0);
+  EXPECT_EQ(net.Plan(1, 2, 10'000, rng).deliver_ns, 10'500);
+}
+
+// A link cut by one layer while the other already cut it does not break
+// its connection a second time.
+TEST(Network, OverlappingCutsBreakTheConnectionOnce) {
+  Network net(2, Fixed(500));
+  Rng rng(1);
+  net.Cut({1}, {2});
+  const uint32_t epoch = net.Plan(1, 2, 0, rng).epoch;
+  net.Cut({1}, {2}, kNemesisLayer);
+  EXPECT_EQ(net.Plan(1, 2, 0, rng).epoch, epoch);
+}
+
 }  // namespace
 }  // namespace dsim
