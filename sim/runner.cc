@@ -1,9 +1,11 @@
 #include "sim/runner.h"
 
+#include <algorithm>
 #include <memory>
 #include <set>
 
 #include "absl/strings/str_format.h"
+#include "sim/assert.h"
 #include "sim/faults.h"
 
 namespace dsim {
@@ -110,6 +112,21 @@ RunReport RunScenario(const Scenario& s, const RunOptions& options) {
   report.checks = outcome.checks();
   report.facts = outcome.facts();
   report.summary = outcome.summary();
+  // What a run reports, it must have declared: the declarations drive the
+  // loader, `dsim protocols` and the schema.
+  auto declared = [](const std::vector<NamedItem>& items, const std::string& name) {
+    return std::any_of(items.begin(), items.end(), [&](const NamedItem& i) { return i.name == name; });
+  };
+  const std::vector<NamedItem> declared_checks = s.protocol->checks();
+  const std::vector<NamedItem> declared_facts = s.protocol->facts();
+  for (const CheckResult& c : report.checks) {
+    DSIM_ASSERT_MSG(declared(declared_checks, c.name), "%s reported check %s, which it does not declare",
+                    s.protocol->name(), c.name);
+  }
+  for (const auto& [name, value] : report.facts) {
+    DSIM_ASSERT_MSG(declared(declared_facts, name), "%s reported fact %s, which it does not declare",
+                    s.protocol->name(), name);
+  }
   std::set<std::string> reported;
   for (const CheckResult& c : report.checks) reported.insert(c.name);
   for (const std::string& c : s.checks) {
