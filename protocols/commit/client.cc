@@ -6,7 +6,7 @@
 namespace dsim::commit {
 
 void Client::OnStart(Context& ctx) {
-  process_ = ctx.id() * 1000;
+  process_ = HistoryProcess(ctx.id());
   scripted_ = !c_.script.empty() && ctx.id() == ctx.num_servers() + 1;
   ctx.SetTimer(ctx.rng().UniformInt(0, c_.think_ns), 0);
 }
@@ -26,7 +26,7 @@ void Client::Next(Context& ctx) {
     const int total = c_.read_weight + c_.transfer_weight;
     current_.read_all = ctx.rng().UniformInt(0, total - 1) < c_.read_weight;
   }
-  HistoryEvent e{.process = process_, .type = OpType::kInvoke};
+  HistoryEvent e{.process = process_.id(), .type = OpType::kInvoke};
   if (current_.read_all) {
     e.f = "read";
   } else if (!scripted_) {
@@ -47,9 +47,9 @@ void Client::Next(Context& ctx) {
 
 void Client::OnTimer(Context& ctx, TimerId, uint64_t tag) {
   if (tracker_.Expired(tag)) {
-    HistoryEvent e{.process = process_, .type = OpType::kInfo, .f = current_.read_all ? "read" : "transfer"};
+    HistoryEvent e{.process = process_.id(), .type = OpType::kInfo, .f = current_.read_all ? "read" : "transfer"};
     ctx.Record(std::move(e));
-    process_ = ctx.id() * 1000 + (++generation_);
+    process_.Next();
     busy_ = false;
     ctx.SetTimer(ctx.rng().UniformInt(0, c_.think_ns), 0);
     return;
@@ -61,7 +61,7 @@ void Client::OnMessage(Context& ctx, const Envelope& m) {
   if (m.type != TxReply::kType) return;
   const TxReply r = m.As<TxReply>();
   if (!busy_ || r.seq != current_.seq || !tracker_.End(ctx, request_)) return;
-  HistoryEvent e{.process = process_, .type = r.committed ? OpType::kOk : OpType::kFail,
+  HistoryEvent e{.process = process_.id(), .type = r.committed ? OpType::kOk : OpType::kFail,
                  .f = current_.read_all ? "read" : "transfer", .node = m.from};
   if (current_.read_all && r.committed) {
     std::vector<Value> b;

@@ -28,6 +28,7 @@
 
 #include "protocols/commit/messages.h"
 #include "sim/check/atomic_commit.h"
+#include "sim/client.h"
 #include "sim/process.h"
 #include "sim/request.h"
 #include "sim/simulator.h"
@@ -196,8 +197,7 @@ class Client : public Process {
   bool scripted_ = false;
   size_t script_pos_ = 0;
   TxRequest current_;
-  int32_t process_ = 0;
-  int32_t generation_ = 0;
+  HistoryProcess process_;
 };
 
 }  // namespace dsim::commit

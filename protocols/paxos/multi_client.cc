@@ -9,7 +9,7 @@ namespace dsim::paxos {
 void MultiClient::OnStart(Context& ctx) {
   const int index = ctx.id() - num_servers_;
   server_ = static_cast<NodeId>((index - 1) % num_servers_ + 1);
-  process_ = ctx.id() * 1000;
+  process_ = HistoryProcess(ctx.id());
   ctx.SetTimer(ctx.rng().UniformInt(0, o_.think_ns), kNext);
 }
 
@@ -21,7 +21,7 @@ void MultiClient::OnTimer(Context& ctx, TimerId, uint64_t tag) {
                                                            : cmd_.kind == Command::kWrite ? Value::Int(cmd_.value) : Value::Nil());
     suspect_ = server_;
     server_ = static_cast<NodeId>(first_server_ % num_servers_ + 1);
-    process_ = ctx.id() * 1000 + (++generation_);
+    process_.Next();
     return;
   }
   if (tag == kNext && !busy_) Next(ctx);
@@ -62,7 +62,7 @@ void MultiClient::Send(Context& ctx) { ctx.Send(server_, ClientRequest{cmd_}); }
 
 HistoryEvent MultiClient::Event(OpType type, Value value) const {
   HistoryEvent e;
-  e.process = process_;
+  e.process = process_.id();
   e.type = type;
   e.f = cmd_.kind == Command::kRead ? "read" : cmd_.kind == Command::kWrite ? "write" : "cas";
   e.key = cmd_.key;

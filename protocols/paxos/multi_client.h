@@ -11,6 +11,7 @@
 #include <string>
 
 #include "protocols/paxos/multi_messages.h"
+#include "sim/client.h"
 #include "sim/process.h"
 #include "sim/request.h"
 #include "sim/time.h"
@@ -49,8 +50,7 @@ class MultiClient : public Process {
   NodeId server_ = 1;
   NodeId first_server_ = 1;  // where the current operation started
   NodeId suspect_ = 0;       // the server our last operation timed out on
-  int32_t process_ = 0;
-  int32_t generation_ = 0;
+  HistoryProcess process_;
   uint64_t seq_ = 0;
   int64_t unique_ = 0;
   bool busy_ = false;

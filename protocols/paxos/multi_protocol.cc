@@ -14,6 +14,8 @@
 #include "sim/check/convergence.h"
 #include "sim/check/linearizability.h"
 #include "sim/check/model.h"
+#include "sim/client.h"
+#include "sim/run_checks.h"
 #include "sim/scenario.h"
 
 namespace dsim::paxos {
@@ -82,22 +84,15 @@ class MultiRun : public ProtocolRun {
     }
     if (checks.count("linearizable")) CheckLinearizable(h, out);
     Availability(h, checks, out);
-    int ok = 0, info = 0, fail = 0;
-    for (const HistoryEvent& e : h) {
-      ok += e.type == OpType::kOk;
-      info += e.type == OpType::kInfo;
-      fail += e.type == OpType::kFail;
-    }
-    out.Fact("ops_ok", ok);
-    out.Fact("ops_info", info);
-    out.Fact("ops_fail", fail);
+    const OutcomeCounts ops = OutcomeCounts::Of(h);
+    ops.Report(out);
     out.Fact("instances_chosen", f.chosen.size());
     out.Fact("leaderships", log_.leaders.size());
     nlohmann::json leaders = nlohmann::json::array();
     for (const auto& l : log_.leaders) leaders.push_back(l.node);
     out.Fact("leaders", leaders);
     out.Summary(absl::StrFormat("%d client operations: %d ok, %d failed, %d unknown; %d instances chosen",
-                                ok + info + fail, ok, fail, info, f.chosen.size()));
+                                ops.total(), ops.ok, ops.fail, ops.info, f.chosen.size()));
   }
 
  private:
@@ -105,7 +100,7 @@ class MultiRun : public ProtocolRun {
     Command c;
     c.seq = 0;
     c.key = *e.key;
-    c.client = e.process / 1000;
+    c.client = HistoryProcess::ClientOf(e.process);
     // The seq is not in the history: match on everything else.
     if (e.f == "read") c.kind = Command::kRead;
     if (e.f == "write") {
@@ -162,30 +157,10 @@ class MultiRun : public ProtocolRun {
 
   void CheckLinearizable(const History& h, RunOutcome& out) {
     absl::StatusOr<std::unique_ptr<Model>> model = MakeModel("cas-register", {});
-    CheckBudget budget;
-    budget.max_steps = c_.linearizability_steps;
-    budget.max_memory_bytes = 512ull << 20;
-    absl::StatusOr<LinearizabilityResult> r = CheckLinearizability(h, **model, budget);
-    DSIM_ASSERT_MSG(r.ok(), "the client history is malformed: %s", std::string(r.status().message()));
-    out.Fact("linearizability", VerdictName(r->verdict));
-    switch (r->verdict) {
-      case Verdict::kLinearizable:
-        out.Check("linearizable", true,
-                  absl::StrFormat("%d operations on %d keys", r->ops, r->partitions));
-        return;
-      case Verdict::kUnknown:
-        out.Check("linearizable", false, "undecided within the search budget: " + r->unknown_reason);
-        return;
-      case Verdict::kNotLinearizable: {
-        std::string text = r->witness->ToText();
-        out.Check("linearizable", false,
-                  absl::StrFormat("not linearizable: %s cannot take effect in any state it could meet",
-                                  r->witness->blocked.Describe()));
-        while (!text.empty() && text.back() == '\n') text.pop_back();
-        out.Summary("linearizability witness:\n    " + absl::StrJoin(absl::StrSplit(text, '\n'), "\n    "));
-        return;
-      }
-    }
+    ReportLinearizability(h, **model,
+                          {.check = "linearizable", .fact = "linearizability", .witness = "linearizability",
+                           .max_steps = c_.linearizability_steps},
+                          out);
   }
 
   // CAP, measured: per side of each scheduled partition, the share of
@@ -285,14 +260,13 @@ class MultiProtocol : public Protocol {
             {"lease_without_margin", "lease reads ignore clock drift"}};
   }
   std::vector<NamedItem> facts() const override {
-    return {{"ops_ok", "client operations that completed ok"},
-            {"ops_info", "client operations with an unknown outcome"},
-            {"ops_fail", "client operations that definitely did not happen"},
-            {"instances_chosen", "log instances chosen"},
+    std::vector<NamedItem> facts = OutcomeCounts::Facts();
+    facts.insert(facts.end(), {{"instances_chosen", "log instances chosen"},
             {"leaderships", "how many times a server became leader"},
             {"leaders", "the servers that became leader, in order"},
             {"linearizability", "the checker's verdict on the client history"},
-            {"availability", "per side of each scheduled partition: requests, ok, share"}};
+            {"availability", "per side of each scheduled partition: requests, ok, share"}});
+    return facts;
   }
 
   std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo& info, JsonObject* options,

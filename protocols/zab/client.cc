@@ -4,7 +4,7 @@ namespace dsim::zab {
 
 void ZkClient::OnStart(Context& ctx) {
   ctx_ = &ctx;
-  process_ = ctx.id() * 1000;
+  process_ = HistoryProcess(ctx.id());
   server_ = o_.connect_to.empty() ? static_cast<NodeId>((index_ - 1) % num_servers_ + 1)
                                   : o_.connect_to[(index_ - 1) % o_.connect_to.size()];
   if (o_.start_ns > 0) {
@@ -45,7 +45,7 @@ void ZkClient::After(int64_t delay_ns, uint64_t tag) { ctx_->SetTimer(delay_ns, 
 
 void ZkClient::Record(OpType type, const std::string& f, std::optional<std::string> key, Value v) {
   HistoryEvent e;
-  e.process = process_;
+  e.process = process_.id();
   e.type = type;
   e.f = f;
   e.key = std::move(key);

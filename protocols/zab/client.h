@@ -14,6 +14,7 @@
 
 #include "protocols/zab/messages.h"
 #include "protocols/zab/observations.h"
+#include "sim/client.h"
 #include "sim/process.h"
 #include "sim/request.h"
 #include "sim/time.h"
@@ -85,8 +86,8 @@ class ZkClient : public Process {
   }
   void Call(Request r, uint64_t tag);
   void After(int64_t delay_ns, uint64_t tag);  // a workload timer
-  int32_t process() const { return process_; }
-  void NewProcess() { process_ = ctx_->id() * 1000 + (++generation_); }
+  int32_t process() const { return process_.id(); }
+  void NewProcess() { process_.Next(); }
   void Record(OpType type, const std::string& f, std::optional<std::string> key, Value v);
 
  private:
@@ -111,8 +112,7 @@ class ZkClient : public Process {
     uint64_t tag;
   };
   std::map<uint64_t, Call_> calls_;  // xid -> call
-  int32_t process_ = 0;
-  int32_t generation_ = 0;
+  HistoryProcess process_;
 };
 
 }  // namespace dsim::zab

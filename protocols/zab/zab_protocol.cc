@@ -16,6 +16,8 @@
 #include "sim/check/model.h"
 #include "sim/check/operations.h"
 #include "sim/check/sequential.h"
+#include "sim/client.h"
+#include "sim/run_checks.h"
 #include "sim/scenario.h"
 
 namespace dsim::zab {
@@ -103,12 +105,7 @@ class ZabRun : public ProtocolRun {
     if (recipe == "config") ConfigChecks(z.committed, checks, out);
     if (recipe == "membership") MembershipChecks(z.committed, checks, out);
     ServerFacts(z, out);
-    int ok = 0, info = 0, fail = 0;
-    for (const HistoryEvent& e : h) {
-      ok += e.type == OpType::kOk;
-      info += e.type == OpType::kInfo;
-      fail += e.type == OpType::kFail;
-    }
+    const OutcomeCounts ops = OutcomeCounts::Of(h);
     // Throughput from the first established leader (or the clients' start,
     // if later) to the end.
     if (!log_.establishments.empty()) {
@@ -118,11 +115,9 @@ class ZabRun : public ProtocolRun {
       const int64_t span = info_.duration_ns - from;
       if (span > 0) out.Fact("throughput", static_cast<int64_t>(static_cast<double>(done) * 1e9 / span));
     }
-    out.Fact("ops_ok", ok);
-    out.Fact("ops_info", info);
-    out.Fact("ops_fail", fail);
+    ops.Report(out);
     out.Summary(absl::StrFormat("%d client operations: %d ok, %d failed, %d unknown; %d transactions committed",
-                                ok + info + fail, ok, fail, info, z.committed.size()));
+                                ops.total(), ops.ok, ops.fail, ops.info, z.committed.size()));
   }
 
  private:
@@ -203,32 +198,16 @@ class ZabRun : public ProtocolRun {
       plain_view.push_back(e);
     }
     absl::StatusOr<std::unique_ptr<Model>> model = MakeModel("register", {});
-    CheckBudget budget;
-    budget.max_steps = c_.linearizability_steps;
-    budget.max_memory_bytes = 512ull << 20;
     auto linearizable = [&](const char* name, const History& view, const char* what) {
       if (!checks.count(name)) return;
-      absl::StatusOr<LinearizabilityResult> r = CheckLinearizability(view, **model, budget);
-      DSIM_ASSERT_MSG(r.ok(), "the client history is malformed: %s", std::string(r.status().message()));
-      out.Fact(absl::StrCat(name, "_verdict"), VerdictName(r->verdict));
-      switch (r->verdict) {
-        case Verdict::kLinearizable:
-          out.Check(name, true, absl::StrFormat("%d operations (%s) on %d keys", r->ops, what, r->partitions));
-          return;
-        case Verdict::kUnknown:
-          out.Check(name, false, "undecided within the search budget: " + r->unknown_reason);
-          return;
-        case Verdict::kNotLinearizable:
-          out.Check(name, false,
-                    absl::StrFormat("not linearizable: %s cannot take effect in any state it could meet",
-                                    r->witness->blocked.Describe()));
-          std::string text = r->witness->ToText();
-          while (!text.empty() && text.back() == '\n') text.pop_back();
-          out.Summary(absl::StrFormat("%s witness:\n    %s", name,
-                                      absl::StrJoin(absl::StrSplit(text, '\n'), "\n    ")));
-          return;
-      }
+      ReportLinearizability(view, **model,
+                            {.check = name, .fact = absl::StrCat(name, "_verdict"), .what = what,
+                             .max_steps = c_.linearizability_steps},
+                            out);
     };
+    CheckBudget budget;
+    budget.max_steps = c_.linearizability_steps;
+    budget.max_memory_bytes = kRunCheckMemoryBytes;
     linearizable("linearizable", sync_view, "writes and sync reads");
     linearizable("reads_linearizable", plain_view, "writes and plain reads");
     // Sequential consistency over everything: sync reads are reads too.
@@ -266,7 +245,7 @@ class ZabRun : public ProtocolRun {
       if (x.f == "sync-read") x.f = "read";
       const bool lost = ended_unknown.count(x.process) &&
                         (x.type == OpType::kInfo || (x.type == OpType::kInvoke && last_invoke[x.process] == i));
-      if (!lost) x.process = x.process / 1000 * 1000 + 999;
+      if (!lost) x.process = HistoryProcess::Merged(x.process);
       all.push_back(std::move(x));
     }
     absl::StatusOr<std::vector<Operation>> ops = PrepareOperations(all, **model, "history");
@@ -429,18 +408,17 @@ class ZabProtocol : public Protocol {
             {"vote_ignores_epoch", "FastLeaderElection compares zxid and id, not the epoch first"}};
   }
   std::vector<NamedItem> facts() const override {
-    return {{"leader", "the last server established as leader (0: none)"},
+    std::vector<NamedItem> facts = {{"leader", "the last server established as leader (0: none)"},
             {"leaders", "the servers established as leader, in order"},
             {"epoch", "the epoch of the last established leader"},
             {"followers", "servers FOLLOWING at the end"},
             {"looking", "servers LOOKING at the end"},
             {"committed", "transactions in the longest delivered sequence"},
             {"throughput", "client operations completed ok per second of simulated time, from the first "
-                           "established leader (or the workload's start) to the end"},
-            {"ops_ok", "client operations that completed ok"},
-            {"ops_info", "client operations with an unknown outcome"},
-            {"ops_fail", "client operations that definitely did not happen"},
-            {"linearizable_verdict", "kv: the verdict on writes with sync reads"},
+                           "established leader (or the workload's start) to the end"}};
+    const std::vector<NamedItem> ops = OutcomeCounts::Facts();
+    facts.insert(facts.end(), ops.begin(), ops.end());
+    facts.insert(facts.end(), {{"linearizable_verdict", "kv: the verdict on writes with sync reads"},
             {"reads_linearizable_verdict", "kv: the verdict on writes with plain reads"},
             {"sequential_verdict", "kv: the sequential-consistency verdict"},
             {"holds", "lock: how many times a client held the lock"},
@@ -453,7 +431,8 @@ class ZabProtocol : public Protocol {
             {"config_version", "config: the last committed version"},
             {"published", "config: the last version acknowledged to the publisher"},
             {"members", "membership: the committed group at the end"},
-            {"departures", "membership: members the monitor saw leave, one listing to the next"}};
+            {"departures", "membership: members the monitor saw leave, one listing to the next"}});
+    return facts;
   }
 
   std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo& info, JsonObject* options,
