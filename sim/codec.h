@@ -27,6 +27,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/assert.h"
+
 #define DSIM_FIELDS(...)                        \
   template <class DsimVisitor>                  \
   void Fields(DsimVisitor& dsim_visitor_) {     \
@@ -253,10 +255,19 @@ std::string Encode(const T& value) {
 
 // False if `bytes` is not exactly one encoded T.
 template <class T>
-bool DecodeFrom(std::string_view bytes, T& value) {
+[[nodiscard]] bool DecodeFrom(std::string_view bytes, T& value) {
   Reader r(bytes);
   r.Get(value);
   return r.Done();
+}
+
+// For bytes dsim wrote itself (a node's own disk, a run's own log): a T that
+// does not decode is a bug, so it stops the run. `what` names the bytes.
+template <class T>
+T MustDecode(std::string_view bytes, const char* what) {
+  T value;
+  DSIM_ASSERT_MSG(DecodeFrom(bytes, value), "%s does not decode (%d bytes)", what, bytes.size());
+  return value;
 }
 
 }  // namespace dsim

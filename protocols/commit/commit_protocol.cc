@@ -91,7 +91,7 @@ class Run : public ProtocolRun {
       }
       std::map<int32_t, int64_t> balances;
       if (const std::string* b = sim_->disk(p).Get("balances")) {
-        DecodeFrom(*b, balances);
+        balances = MustDecode<std::map<int32_t, int64_t>>(*b, "a participant's balances");
       } else {
         for (int32_t a = 0; a < c_.commit.accounts; ++a) {
           if (c_.commit.ShardOf(a, info_.num_servers) == p) balances[a] = c_.commit.initial_balance;

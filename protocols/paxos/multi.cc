@@ -24,8 +24,8 @@ MultiServer::Slot& MultiServer::At(int64_t instance) {
 }
 
 void MultiServer::OnStart(Context& ctx) {
-  if (const std::string* s = ctx.disk().Get("promised")) DecodeFrom(*s, promised_);
-  if (const std::string* s = ctx.disk().Get("max_round")) DecodeFrom(*s, max_round_);
+  if (const std::string* s = ctx.disk().Get("promised")) promised_ = MustDecode<Ballot>(*s, "the promise on disk");
+  if (const std::string* s = ctx.disk().Get("max_round")) max_round_ = MustDecode<uint32_t>(*s, "the round on disk");
   for (const auto& [key, value] : ctx.disk().contents()) {
     if (key.rfind("a/", 0) != 0) continue;
     LogEntry e;

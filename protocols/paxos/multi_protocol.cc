@@ -58,15 +58,12 @@ class MultiRun : public ProtocolRun {
     ValueSemantics values;
     values.noop = Encode(Command{});
     values.proposal_of = [](const std::string& v) {
-      Command c;
-      DecodeFrom(v, c);
+      Command c = MustDecode<Command>(v, "a command in the Paxos log");
       c.seq = 0;
       return Encode(c);
     };
     values.describe = [](const std::string& v) {
-      Command c;
-      DecodeFrom(v, c);
-      return c.Text();
+      return MustDecode<Command>(v, "a command in the Paxos log").Text();
     };
     const PaxosFindings f = CheckPaxos(log_, n / 2 + 1, values);
     auto report = [&](const char* name, const Finding& x) {
@@ -140,9 +137,8 @@ class MultiRun : public ProtocolRun {
         first[i] = l.value;
         first_node[i] = l.node;
       } else if (first[i] != l.value && f.ok) {
-        Command a, b;
-        DecodeFrom(log_.value(first[i]), a);
-        DecodeFrom(log_.value(l.value), b);
+        const Command a = MustDecode<Command>(log_.value(first[i]), "an applied command");
+        const Command b = MustDecode<Command>(log_.value(l.value), "an applied command");
         f.ok = false;
         f.detail = absl::StrFormat("instance %d: n%d applied \"%s\" but n%d applied \"%s\"", l.instance,
                                    first_node[i], a.Text(), l.node, b.Text());

@@ -37,7 +37,7 @@ void SingleServer::OnStart(Context& ctx) {
     accepted_ballot_ = a.accepted_ballot;
     accepted_value_ = a.accepted_value;
   }
-  if (const std::string* s = ctx.disk().Get("max_round")) DecodeFrom(*s, max_round_);
+  if (const std::string* s = ctx.disk().Get("max_round")) max_round_ = MustDecode<uint32_t>(*s, "the round on disk");
 }
 
 void SingleServer::OnMessage(Context& ctx, const Envelope& m) {

@@ -16,7 +16,7 @@ class Resource : public Process {
  public:
   Resource(bool fencing, RecipeLog* log) : fencing_(fencing), log_(log) {}
   void OnStart(Context& ctx) override {
-    if (const std::string* s = ctx.disk().Get("highest")) DecodeFrom(*s, highest_);
+    if (const std::string* s = ctx.disk().Get("highest")) highest_ = MustDecode<decltype(highest_)>(*s, "the highest token");
   }
   void OnTimer(Context&, TimerId, uint64_t) override {}
   void OnMessage(Context& ctx, const Envelope& m) override {

@@ -12,8 +12,8 @@ std::string LogKey(Zxid z) { return absl::StrFormat("l/%016x", static_cast<uint6
 void Server::OnStart(Context& ctx) {
   n_ = ctx.num_servers();
   self_ = ctx.id();
-  if (const std::string* s = ctx.disk().Get("acceptedEpoch")) DecodeFrom(*s, accepted_epoch_);
-  if (const std::string* s = ctx.disk().Get("currentEpoch")) DecodeFrom(*s, current_epoch_);
+  if (const std::string* s = ctx.disk().Get("acceptedEpoch")) accepted_epoch_ = MustDecode<uint32_t>(*s, "acceptedEpoch");
+  if (const std::string* s = ctx.disk().Get("currentEpoch")) current_epoch_ = MustDecode<uint32_t>(*s, "currentEpoch");
   for (const auto& [key, value] : ctx.disk().contents()) {
     if (key.rfind("l/", 0) != 0) continue;
     LogEntry e;

@@ -18,9 +18,7 @@ void Fail(Finding& f, const std::string& what) {
 }
 
 std::string Text(const ZabLog& log, ValueId v) {
-  Txn t;
-  DecodeFrom(log.value(v), t);
-  return TxnText(t);
+  return TxnText(MustDecode<Txn>(log.value(v), "a delivered transaction"));
 }
 
 }  // namespace
@@ -60,7 +58,7 @@ ZabFindings CheckZab(const ZabLog& log, const std::function<bool(const Observati
     for (size_t i = 0; i < longest->size(); ++i) {
       LogEntry e;
       e.zxid = longest_seq->items[i].zxid;
-      DecodeFrom(log.value((*longest)[i]), e.txn);
+      e.txn = MustDecode<Txn>(log.value((*longest)[i]), "a delivered transaction");
       z.committed.push_back(std::move(e));
     }
   }

@@ -143,7 +143,7 @@ class Flooder : public Process {
   void OnStart(Context& ctx) override {
     // The flood ids a node has seen survive its crashes, so it never
     // delivers one twice.
-    if (const std::string* s = ctx.disk().Get("seen")) DecodeFrom(*s, seen_);
+    if (const std::string* s = ctx.disk().Get("seen")) seen_ = MustDecode<decltype(seen_)>(*s, "seen");
     if (ctx.id() == 1) ctx.SetTimer(c_.interval_ns, 0);
   }
   void OnMessage(Context& ctx, const Envelope& m) override { Deliver(ctx, m.As<Flood>().id); }
@@ -245,7 +245,7 @@ class CounterServer : public Process {
  public:
   explicit CounterServer(const CounterConfig& c) : c_(c) {}
   void OnStart(Context& ctx) override {
-    if (const std::string* s = ctx.disk().Get("value")) DecodeFrom(*s, value_);
+    if (const std::string* s = ctx.disk().Get("value")) value_ = MustDecode<int64_t>(*s, "value");
   }
   void OnMessage(Context& ctx, const Envelope& m) override {
     const Incr req = m.As<Incr>();
@@ -323,7 +323,7 @@ class CounterRun : public ProtocolRun {
     }
     for (const auto& [server, values] : acked) {
       int64_t durable = 0;
-      if (const std::string* s = sim_->disk(server).Get("value")) DecodeFrom(*s, durable);
+      if (const std::string* s = sim_->disk(server).Get("value")) durable = MustDecode<int64_t>(*s, "value");
       if (durable < *values.rbegin()) ++lost;
     }
     if (checks.count("acknowledged_durable")) {

@@ -23,9 +23,7 @@ std::string Encode(const Registers& r) {
 }
 
 Registers Decode(const std::string& s) {
-  Registers r;
-  DecodeFrom(s, r);
-  return r;
+  return MustDecode<Registers>(s, "a multi-register state");
 }
 
 std::string KeyName(const Value& k) { return k.is_string() ? k.as_string() : k.ToString(); }
