@@ -31,6 +31,7 @@ class RequestTracker {
 
   // Starts a request that times out after `timeout_ns` of local time.
   uint64_t Begin(Context& ctx, int64_t timeout_ns) {
+    DSIM_ASSERT_MSG(timeout_ns > 0, "a request timeout of %d ns", timeout_ns);
     const uint64_t id = next_id_++;
     pending_[id] = ctx.SetTimer(timeout_ns, kTagBit | id);
     return id;

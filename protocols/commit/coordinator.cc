@@ -105,6 +105,8 @@ void Coordinator::OnVote(Context& ctx, NodeId from, const Vote& v) {
   auto it = txs_.find(v.tx);
   if (it == txs_.end() || it->second.stage != Stage::kVoting) return;
   Tx& t = it->second;
+  DSIM_ASSERT_MSG(std::find(t.participants.begin(), t.participants.end(), from) != t.participants.end(),
+                  "a vote on %s from n%d, not a participant", FormatTx(v.tx), from);
   t.votes[from] = v.yes;
   for (const auto& [a, b] : v.balances) t.balances[a] = b;
   if (!v.yes && !o_.bug_commit_on_majority) {

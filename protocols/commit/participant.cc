@@ -91,7 +91,12 @@ State Participant::StateOf(TxId tx) const {
 
 void Participant::Lock(TxId tx, const std::vector<Change>& changes, bool read_all) {
   if (read_all) read_locks_.insert(tx);
-  for (const Change& c : changes) locks_[c.account] = tx;
+  for (const Change& c : changes) {
+    auto held = locks_.find(c.account);
+    DSIM_ASSERT_MSG(held == locks_.end() || held->second == tx, "%s locks account %d, held by %s", FormatTx(tx),
+                    c.account, FormatTx(held->second));
+    locks_[c.account] = tx;
+  }
 }
 
 void Participant::Unlock(TxId tx) {

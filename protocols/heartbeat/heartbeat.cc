@@ -23,6 +23,8 @@ void Detector::OnStart(Context& ctx) {
 
 void Detector::OnMessage(Context& ctx, const Envelope& msg) {
   if (msg.type != Heartbeat::kType) return;
+  DSIM_ASSERT_MSG(msg.from >= 1 && msg.from <= ctx.num_servers(), "a heartbeat from node %d of %d servers", msg.from,
+                  ctx.num_servers());
   msg.As<Heartbeat>();  // validates the payload
   last_heard_[msg.from] = Clock(ctx);
   if (suspected_[msg.from]) Observe(ctx, msg.from, false);

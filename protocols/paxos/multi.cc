@@ -117,6 +117,8 @@ void MultiServer::StartElection(Context& ctx) {
   ctx.disk().Put("max_round", Encode(max_round_));
   ctx.disk().Sync();  // never reuse a ballot after a restart
   ballot_ = MakeBallot(max_round_, static_cast<uint32_t>(ctx.id()));
+  DSIM_ASSERT_MSG(ballot_ > promised_, "election ballot %s is not above the promise %s", FormatBallot(ballot_),
+                  FormatBallot(promised_));
   prepare_from_ = applied_ + 1;
   promises_.clear();
   ctx.Note("election", static_cast<int64_t>(ballot_));
@@ -165,6 +167,9 @@ void MultiServer::OnPromise(Context& ctx, NodeId from, const MPromise& p) {
 // Phase 1 done: re-propose the highest-ballot value reported for every
 // instance up to the largest reported, a no-op for gaps (step 3).
 void MultiServer::BecomeLeader(Context& ctx) {
+  DSIM_ASSERT_MSG(static_cast<int>(promises_.size()) >= quorum(ctx), "leader with %d promises of %d servers",
+                  promises_.size(), ctx.num_servers());
+  DSIM_ASSERT(o_.bug_quorum_off_by_one || 2 * quorum(ctx) > ctx.num_servers());
   role_ = Role::kLeader;
   leader_ = ctx.id();
   ctx.Note("leader", static_cast<int64_t>(ballot_));
@@ -239,6 +244,7 @@ void MultiServer::OnAccepted(Context& ctx, NodeId from, const MAccepted& a) {
   if (role_ != Role::kLeader || a.ballot != ballot_) return;
   Slot* slot = Find(a.instance);
   if (slot == nullptr || slot->proposal == kNone) return;
+  DSIM_ASSERT_MSG(from >= 1 && from <= ctx.num_servers(), "an Accepted from node %d", from);
   slot->votes |= 1ull << (from - 1);
   if (__builtin_popcountll(slot->votes) < quorum(ctx)) return;
   if (slot->chosen == kNone) slot->chosen = slot->proposal;
@@ -283,6 +289,7 @@ void MultiServer::Advance(Context& ctx) {
 }
 
 void MultiServer::Apply(Context& ctx, int64_t instance, ValueId value) {
+  DSIM_ASSERT_MSG(instance == applied_ + 1, "applying instance %d after %d", instance, applied_);
   applied_ = instance;
   log_->Learned(ctx.id(), ctx.incarnation(), instance, value);
   const Command& cmd = (*commands_)[value];
@@ -403,6 +410,7 @@ void MultiServer::OnHeartbeatAck(Context& ctx, NodeId from, const HeartbeatAck& 
   if (role_ != Role::kLeader || a.ballot != ballot_) return;
   HeartbeatRound& r = hb_rounds_[a.round % kHeartbeatRounds];
   if (r.round != a.round || a.round == 0) return;
+  DSIM_ASSERT_MSG(from >= 1 && from <= ctx.num_servers(), "a heartbeat ack from node %d", from);
   r.acks |= 1ull << (from - 1);
   if (__builtin_popcountll(r.acks) < quorum(ctx)) return;
   // Followers' leases started no earlier than this heartbeat left; they run

@@ -119,6 +119,8 @@ void SingleServer::Abandon(Context& ctx, Ballot seen) {
 void SingleServer::OnPromise(Context& ctx, NodeId from, const Promise& p) {
   if (phase_ != Phase::kOne || p.ballot != ballot_) return;
   if (!promises_.emplace(from, p).second) return;
+  DSIM_ASSERT_MSG(promises_.size() <= o_.acceptors.size(), "%d promises from %d acceptors", promises_.size(),
+                  o_.acceptors.size());
   log_->PromiseReceived(from, ctx.id(), ballot_,
                         {{0, p.accepted_ballot, log_->Intern(p.accepted_value)}});
   if (static_cast<int>(promises_.size()) < quorum()) return;

@@ -67,6 +67,8 @@ void Server::OnSyncData(Context& ctx, NodeId from, const SyncData& s) {
   }
   ctx.disk().Sync();
   current_epoch_ = s.epoch;
+  DSIM_ASSERT_MSG(current_epoch_ == accepted_epoch_, "currentEpoch %d, acceptedEpoch %d", current_epoch_,
+                  accepted_epoch_);
   SaveEpoch(ctx, "currentEpoch", current_epoch_);
   synced_ = true;
   ctx.Send(from, AckNewLeader{s.epoch});

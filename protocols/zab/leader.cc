@@ -156,6 +156,7 @@ void Server::Establish(Context& ctx) {
 // Broadcast, step 1: a write becomes a proposal with the next zxid.
 void Server::Propose(Context& ctx, Txn request) {
   Txn txn = prep_.Prepare(request);
+  DSIM_ASSERT_MSG(state_ == PeerState::kLeading, "n%d proposes while not leading", ctx.id());
   const Zxid z = MakeZxid(epoch_, ++counter_);
   if (txn.kind == Txn::kCreateSession) txn.session = z;  // a session is named by its zxid
   prep_.Apply(z, txn);

@@ -98,5 +98,10 @@ TEST(DetectorTest, PlantedWallClockTimeoutSuspectsEveryoneOnAStep) {
   EXPECT_EQ(f.SuspicionsOf(3).size(), 1u);
 }
 
+TEST(DetectorDeathTest, AHeartbeatFromANonServerIsAnAssertion) {
+  Fixture f;
+  EXPECT_DEATH(f.ctx.Deliver(*f.d, 4, Heartbeat{1}), "a heartbeat from node 4 of 3 servers");
+}
+
 }  // namespace
 }  // namespace dsim::heartbeat

@@ -124,7 +124,9 @@ TEST(ProposerTest, RetriesWithAHigherRoundAfterATimeoutAndPersistsTheRound) {
   EXPECT_TRUE(ctx.PersistedBefore(ctx.sent()[0]));
   ctx.ClearActions();
   ASSERT_TRUE(ctx.FireNext(p));  // the phase timeout: no quorum answered
-  if (ctx.SentOf<Prepare>().empty()) ASSERT_TRUE(ctx.FireNext(p));  // the retry
+  if (ctx.SentOf<Prepare>().empty()) {
+    ASSERT_TRUE(ctx.FireNext(p));  // the retry
+  }
   prepares = ctx.SentOf<Prepare>();
   ASSERT_EQ(prepares.size(), 3u);
   EXPECT_GT(BallotRound(prepares[0].second.ballot), BallotRound(first));
