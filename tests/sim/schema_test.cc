@@ -88,6 +88,9 @@ class MiniSchema {
       }
       for (auto it = v.begin(); it != v.end(); ++it) {
         const std::string child = at + "/" + it.key();
+        if (s.contains("propertyNames")) {
+          if (std::string e = Check(s["propertyNames"], it.key(), child); !e.empty()) return e + " (a name)";
+        }
         if (s.contains("properties") && s["properties"].contains(it.key())) {
           if (std::string e = Check(s["properties"][it.key()], it.value(), child); !e.empty()) return e;
         } else if (s.contains("additionalProperties")) {
@@ -167,6 +170,8 @@ class SchemaTest : public ::testing::Test {
     return files;
   }
 
+  json ReadRoot() const { return json::parse(ReadFile(fs::path(DSIM_SOURCE_DIR) / "scenarios/schema.json")); }
+
   MiniSchema schema_;
   ProtocolRegistry registry_;
 };
@@ -222,6 +227,54 @@ TEST_F(SchemaTest, BothRejectAnUnknownKeyAnywhere) {
     ASSERT_FALSE(s.ok()) << p.to_string();
     EXPECT_THAT(std::string(s.status().message()), ::testing::HasSubstr("bogus_key"));
   }
+}
+
+// Each protocol's checks, planted bugs and facts are declared once, in its
+// Protocol; schema.json lists the same names for that protocol, so that an
+// editor validating a scenario knows them too.
+TEST_F(SchemaTest, ChecksBugsAndFactsAreEachProtocolsDeclarations) {
+  auto names = [](const std::vector<NamedItem>& items) {
+    json a = json::array();
+    for (const NamedItem& i : items) a.push_back(i.name);
+    return a;
+  };
+  const json root = ReadRoot();
+  int seen = 0;
+  for (const std::string& name : registry_.Names()) {
+    const Protocol* p = registry_.Find(name);
+    const json* then = nullptr;
+    for (const json& block : root["allOf"]) {
+      if (block.contains("if") && block["if"]["properties"]["protocol"]["const"] == name) then = &block["then"];
+    }
+    ASSERT_NE(then, nullptr) << "schema.json has no allOf block for protocol " << name;
+    const json want = {
+        {"checks", {{"items", {{"enum", names(p->checks())}}}}},
+        {"bugs", {{"items", {{"enum", names(p->bugs())}}}}},
+        {"expect",
+         {{"properties",
+           {{"violations", {{"items", {{"enum", names(p->checks())}}}}},
+            {"facts", {{"propertyNames", {{"enum", names(p->facts())}}}}}}}}}};
+    for (const char* key : {"checks", "bugs", "expect"}) {
+      EXPECT_EQ((*then)["properties"].value(key, json()), want[key])
+          << "schema.json, protocol " << name << ", allOf then/properties/" << key << " should be:\n"
+          << want[key].dump(2);
+    }
+    ++seen;
+  }
+  EXPECT_EQ(seen, 6);
+}
+
+TEST_F(SchemaTest, AnUndeclaredCheckBugOrFactFailsSchemaAndLoaderAlike) {
+  const std::string base = R"({"name": "x", "protocol": "heartbeat", "nodes": 3, "duration": "1s", )";
+  for (const std::string tail : {R"("checks": ["no_such_check"]})", R"("bugs": ["no_such_bug"]})",
+                                 R"("expect": {"violations": ["no_such_check"]}})",
+                                 R"("expect": {"facts": {"no_such_fact": 1}}})"}) {
+    const std::string text = base + tail;
+    EXPECT_NE(schema_.Validate(json::parse(text)), "") << tail;
+    EXPECT_FALSE(ParseScenario(text, "x.json", registry_).ok()) << tail;
+  }
+  EXPECT_EQ(schema_.Validate(json::parse(base + R"("checks": ["crash_detected"], "bugs": ["wall_clock_timeout"]})")),
+            "");
 }
 
 }  // namespace
