@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <utility>
+#include <vector>
 
 #include "sim/absl_view.h"
 
@@ -26,6 +28,31 @@ const Disk::Map& Disk::contents() const {
     }
   }
   return merged_;
+}
+
+void Disk::ScanPrefix(std::string_view prefix,
+                      absl::FunctionRef<void(std::string_view key, std::string_view value)> fn) const {
+  // The latest write of each matching key: the image, then the log on top.
+  std::vector<std::pair<std::string_view, const std::string*>> found;  // value nullptr: deleted
+  absl::flat_hash_map<std::string_view, size_t> at;
+  auto note = [&](std::string_view key, const std::string* value) {
+    auto [it, fresh] = at.try_emplace(key, found.size());
+    if (fresh) {
+      found.emplace_back(key, value);
+    } else {
+      found[it->second].second = value;
+    }
+  };
+  for (const auto& [k, v] : image_) {
+    if (std::string_view(k).substr(0, prefix.size()) == prefix) note(k, &v);
+  }
+  for (const Write& w : log_) {
+    if (std::string_view(w.key).substr(0, prefix.size()) == prefix) note(w.key, w.value ? &*w.value : nullptr);
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [key, value] : found) {
+    if (value != nullptr) fn(key, *value);
+  }
 }
 
 void Disk::Put(std::string_view key, std::string_view value) {

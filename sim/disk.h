@@ -23,6 +23,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "sim/time.h"
 
 namespace dsim {
@@ -44,6 +45,10 @@ class Disk {
   const std::string* Get(std::string_view key) const;
   // Everything, as reads see it (built on demand: for recovery).
   const Map& contents() const;
+  // Every key starting with `prefix`, as reads see it, in key order, without
+  // building a copy of the rest: fn(key, value).
+  void ScanPrefix(std::string_view prefix,
+                  absl::FunctionRef<void(std::string_view key, std::string_view value)> fn) const;
 
   void Put(std::string_view key, std::string_view value);
   void Delete(std::string_view key);

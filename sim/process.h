@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "sim/assert.h"
 #include "sim/codec.h"
 #include "sim/disk.h"
@@ -85,6 +86,9 @@ class DiskView {
   explicit DiskView(Context* ctx) : ctx_(ctx) {}
   inline const std::string* Get(std::string_view key) const;
   inline const Disk::Map& contents() const;
+  // Every record whose key starts with `prefix`, in key order: fn(key, value).
+  inline void Scan(std::string_view prefix,
+                   absl::FunctionRef<void(std::string_view key, std::string_view value)> fn) const;
   inline void Put(std::string_view key, std::string_view value);
   inline void Delete(std::string_view key);
   // Makes every write so far durable; the node is busy for the sync time,
@@ -174,6 +178,8 @@ class Context {
   // CPU cost.
   virtual const std::string* DiskGet(std::string_view key) = 0;
   virtual const Disk::Map& DiskContents() = 0;
+  virtual void DiskScan(std::string_view prefix,
+                        absl::FunctionRef<void(std::string_view key, std::string_view value)> fn) = 0;
   virtual void DiskPut(std::string_view key, std::string_view value) = 0;
   virtual void DiskDelete(std::string_view key) = 0;
   virtual void DiskSync() = 0;
@@ -184,6 +190,10 @@ class Context {
 
 const std::string* DiskView::Get(std::string_view key) const { return ctx_->DiskGet(key); }
 const Disk::Map& DiskView::contents() const { return ctx_->DiskContents(); }
+void DiskView::Scan(std::string_view prefix,
+                    absl::FunctionRef<void(std::string_view key, std::string_view value)> fn) const {
+  ctx_->DiskScan(prefix, fn);
+}
 void DiskView::Put(std::string_view key, std::string_view value) { ctx_->DiskPut(key, value); }
 void DiskView::Delete(std::string_view key) { ctx_->DiskDelete(key); }
 void DiskView::Sync() { ctx_->DiskSync(); }

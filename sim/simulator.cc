@@ -492,6 +492,10 @@ void EngineContext::Record(HistoryEvent e) { sim_->Record(id_, std::move(e)); }
 ObservationStamp EngineContext::Stamp() const { return sim_->MakeStamp(id_); }
 const std::string* EngineContext::DiskGet(std::string_view key) { return node_->disk.Get(key); }
 const Disk::Map& EngineContext::DiskContents() { return node_->disk.contents(); }
+void EngineContext::DiskScan(std::string_view prefix,
+                             absl::FunctionRef<void(std::string_view key, std::string_view value)> fn) {
+  node_->disk.ScanPrefix(prefix, fn);
+}
 void EngineContext::DiskPut(std::string_view key, std::string_view value) {
   node_->disk.Put(key, value);
   Charge(sim_->options_.disk.write_ns);

@@ -94,6 +94,8 @@ class EngineContext final : public Context {
   void EndSend(NodeId to, uint16_t type, const char* name) override;
   const std::string* DiskGet(std::string_view key) override;
   const Disk::Map& DiskContents() override;
+  void DiskScan(std::string_view prefix,
+                absl::FunctionRef<void(std::string_view key, std::string_view value)> fn) override;
   void DiskPut(std::string_view key, std::string_view value) override;
   void DiskDelete(std::string_view key) override;
   void DiskSync() override;

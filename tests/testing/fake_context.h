@@ -278,6 +278,10 @@ class FakeContext final : public Context, public Observer {
   }
   const std::string* DiskGet(std::string_view key) override { return disk_.Get(key); }
   const Disk::Map& DiskContents() override { return disk_.contents(); }
+  void DiskScan(std::string_view prefix,
+                absl::FunctionRef<void(std::string_view key, std::string_view value)> fn) override {
+    disk_.ScanPrefix(prefix, fn);
+  }
   void DiskPut(std::string_view key, std::string_view value) override {
     disk_.Put(key, value);
     Charge(disk_options_.write_ns);
