@@ -75,7 +75,7 @@ class Run : public ProtocolRun {
     int n = 0;
     const Disk::Map& disk = sim_->disk(p).contents();
     for (const auto& [key, value] : disk) {
-      if (key.rfind("p/", 0) == 0 && !disk.count("d/" + key.substr(2))) ++n;
+      if (key.rfind("p/", 0) == 0 && !disk.count("d/" + key.substr(2))) ++n;  // kPrepared, kDecisions
     }
     return n;
   }
@@ -90,7 +90,7 @@ class Run : public ProtocolRun {
         return f;
       }
       std::map<int32_t, int64_t> balances;
-      if (const std::string* b = sim_->disk(p).Get("balances")) {
+      if (const std::string* b = sim_->disk(p).Get(kBalances.key())) {
         balances = MustDecode<std::map<int32_t, int64_t>>(*b, "a participant's balances");
       } else {
         for (int32_t a = 0; a < c_.commit.accounts; ++a) {
@@ -114,9 +114,7 @@ class Run : public ProtocolRun {
     Finding f;
     int checked = 0;
     for (const auto& [node, tx] : log_.acked_commits()) {
-      std::string key = "d/";
-      EncodeTo(tx, key);
-      const std::string* d = sim_->disk(node).Get(key);
+      const std::string* d = sim_->disk(node).Get(kDecisions.Key(tx));
       DecisionRecord r;
       if (d == nullptr || !DecodeFrom(*d, r) || !r.commit) {
         if (f.ok) {

@@ -10,28 +10,18 @@ constexpr uint64_t kPreAckTimeout = 2ull << 40;
 constexpr uint64_t kResend = 3ull << 40;
 constexpr uint64_t kTxMask = (1ull << 40) - 1;  // the transaction's index in `order_`
 
-std::string DecisionKey(TxId tx) {
-  std::string k = "d/";
-  EncodeTo(tx, k);
-  return k;
-}
-
 }  // namespace
 
 void Coordinator::OnStart(Context& ctx) {
   // Recovery: every logged decision is announced again until acknowledged;
   // anything else was never decided and is presumed aborted.
-  for (const auto& [key, value] : ctx.disk().contents()) {
-    TxId tx = 0;
-    if (key.rfind("d/", 0) != 0 || !DecodeFrom(key.substr(2), tx)) continue;
-    DecisionRecord d;
-    DSIM_ASSERT(DecodeFrom(value, d));
+  kDecisions.Scan(ctx, [&](TxId tx, const DecisionRecord& d) {
     Tx& t = txs_[tx];
     t.participants = d.participants;
     t.stage = Stage::kDecided;
     t.commit = d.commit;
     Announce(ctx, tx);
-  }
+  });
 }
 
 void Coordinator::OnMessage(Context& ctx, const Envelope& m) {
@@ -136,17 +126,17 @@ void Coordinator::Decide(Context& ctx, TxId tx, bool commit) {
   Tx& t = txs_[tx];
   t.stage = Stage::kDecided;
   t.commit = commit;
-  const std::string record = Encode(DecisionRecord{commit, t.participants});
+  const DecisionRecord record{commit, t.participants};
   if (o_.bug_decision_not_logged) {
     // BUG(decision_not_logged): announce first, log afterwards.
     log_->Decided(ctx.Stamp(), ctx.id(), tx, commit);  // what it told the participants
     Announce(ctx, tx);
-    ctx.disk().Put(DecisionKey(tx), record);
+    kDecisions.Put(ctx, tx, record);
     ctx.disk().Sync();
   } else {
     // The forced decision record is the commit point (presumed abort: an
     // abort need not be forced, but is logged all the same).
-    ctx.disk().Put(DecisionKey(tx), record);
+    kDecisions.Put(ctx, tx, record);
     if (commit) ctx.disk().Sync();
     log_->Decided(ctx.Stamp(), ctx.id(), tx, commit);
     Announce(ctx, tx);

@@ -4,11 +4,13 @@
 #define DSIM_PROTOCOLS_COMMIT_MESSAGES_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_format.h"
 #include "sim/codec.h"
+#include "sim/durable.h"
 #include "sim/network.h"
 
 namespace dsim::commit {
@@ -118,6 +120,12 @@ struct DecisionRecord {  // coordinator: forced before announcing; participant: 
   std::vector<NodeId> participants;
   DSIM_FIELDS(commit, participants)
 };
+
+// What coordinators and participants keep on disk (sim/durable.h).
+inline constexpr DurableTable<TxId, DecisionRecord, VarintKey> kDecisions{"d/"};
+inline constexpr DurableTable<TxId, PreparedRecord, VarintKey> kPrepared{"p/"};  // participant
+inline constexpr DurableSet<TxId, VarintKey> kPrecommitted{"pc/"};               // 3PC participant
+inline constexpr DurableCell<std::map<int32_t, int64_t>> kBalances{"balances"};  // participant
 
 }  // namespace dsim::commit
 

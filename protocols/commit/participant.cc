@@ -9,12 +9,6 @@ constexpr uint64_t kUncertainTag = 1ull << 40;    // | a token naming the transa
 constexpr uint64_t kTerminationTag = 2ull << 40;
 constexpr uint64_t kTokenMask = (1ull << 40) - 1;
 
-std::string Key(const char* prefix, TxId tx) {
-  std::string k = prefix;
-  EncodeTo(tx, k);  // varint bytes: unique per tx
-  return k;
-}
-
 }  // namespace
 
 const char* StateName(State s) {
@@ -34,8 +28,8 @@ const char* StateName(State s) {
 }
 
 void Participant::OnStart(Context& ctx) {
-  if (const std::string* b = ctx.disk().Get("balances")) {
-    DSIM_ASSERT(DecodeFrom(*b, balances_));
+  if (std::optional<std::map<int32_t, int64_t>> b = kBalances.Load(ctx)) {
+    balances_ = std::move(*b);
   } else {
     for (int32_t a = 0; a < o_.accounts; ++a) {
       if (o_.ShardOf(a, ctx.num_servers()) == ctx.id()) balances_[a] = o_.initial_balance;
@@ -43,21 +37,20 @@ void Participant::OnStart(Context& ctx) {
   }
   // Recovery: prepared transactions without a decision are uncertain again,
   // holding their locks, and must ask; the participant may not decide alone.
-  for (const auto& [key, value] : ctx.disk().contents()) {
-    TxId tx = 0;
-    if (key.rfind("p/", 0) == 0 && DecodeFrom(key.substr(2), tx)) {
-      Tx& t = txs_[tx];
-      DSIM_ASSERT(DecodeFrom(value, t.record));
-      if (t.state == State::kInit) t.state = State::kUncertain;
-    } else if (key.rfind("pc/", 0) == 0 && DecodeFrom(key.substr(3), tx)) {
-      Tx& t = txs_[tx];
-      if (t.state != State::kCommitted && t.state != State::kAborted) t.state = State::kPrecommitted;
-    } else if (key.rfind("d/", 0) == 0 && DecodeFrom(key.substr(2), tx)) {
-      DecisionRecord d;
-      DSIM_ASSERT(DecodeFrom(value, d));
-      txs_[tx].state = d.commit ? State::kCommitted : State::kAborted;
-    }
-  }
+  // Decisions first: a decided transaction stays decided whatever else it
+  // left on disk.
+  kDecisions.Scan(ctx, [&](TxId tx, const DecisionRecord& d) {
+    txs_[tx].state = d.commit ? State::kCommitted : State::kAborted;
+  });
+  kPrepared.Scan(ctx, [&](TxId tx, PreparedRecord r) {
+    Tx& t = txs_[tx];
+    t.record = std::move(r);
+    if (t.state == State::kInit) t.state = State::kUncertain;
+  });
+  kPrecommitted.Scan(ctx, [&](TxId tx) {
+    Tx& t = txs_[tx];
+    if (t.state != State::kCommitted && t.state != State::kAborted) t.state = State::kPrecommitted;
+  });
   for (auto& [tx, t] : txs_) {
     if (t.state == State::kUncertain || t.state == State::kPrecommitted) {
       t.recovered = true;
@@ -106,7 +99,7 @@ void Participant::Unlock(TxId tx) {
   }
 }
 
-void Participant::SaveBalances(Context& ctx) { ctx.disk().Put("balances", Encode(balances_)); }
+void Participant::SaveBalances(Context& ctx) { kBalances.Store(ctx, balances_); }
 
 // Phase 1: vote. No waits for locks (a conflict votes no), so no deadlocks.
 void Participant::OnPrepare(Context& ctx, NodeId from, const Prepare& p) {
@@ -126,7 +119,7 @@ void Participant::OnPrepare(Context& ctx, NodeId from, const Prepare& p) {
   if (!ok) {
     // Not voted yes: this participant may abort alone.
     txs_[p.tx].state = State::kAborted;
-    ctx.disk().Put(Key("d/", p.tx), Encode(DecisionRecord{false, p.participants}));
+    kDecisions.Put(ctx, p.tx, DecisionRecord{false, p.participants});
     log_->Voted(ctx.Stamp(), ctx.id(), p.tx, false);
     ctx.Send(from, Vote{p.tx, false, {}});
     return;
@@ -137,7 +130,7 @@ void Participant::OnPrepare(Context& ctx, NodeId from, const Prepare& p) {
   Lock(p.tx, p.changes, p.read_all);
   // BUG(vote_not_persisted): the yes vote is never forced to disk.
   if (!o_.bug_vote_not_persisted) {
-    ctx.disk().Put(Key("p/", p.tx), Encode(t.record));
+    kPrepared.Put(ctx, p.tx, t.record);
     ctx.disk().Sync();  // forced before the yes vote leaves
   }
   log_->Voted(ctx.Stamp(), ctx.id(), p.tx, true);
@@ -160,7 +153,7 @@ void Participant::OnPreCommit(Context& ctx, NodeId from, const PreCommit& p) {
   if (it == txs_.end()) return;
   if (it->second.state == State::kUncertain) {
     it->second.state = State::kPrecommitted;
-    ctx.disk().Put(Key("pc/", p.tx), "");
+    kPrecommitted.Add(ctx, p.tx);
     ctx.disk().Sync();
   }
   if (it->second.state == State::kPrecommitted) ctx.Send(from, PreAck{p.tx});
@@ -178,7 +171,7 @@ void Participant::Decide(Context& ctx, TxId tx, bool commit, NodeId ack_to) {
     for (const Change& c : t.record.changes) balances_[c.account] += c.delta;
     SaveBalances(ctx);
   }
-  ctx.disk().Put(Key("d/", tx), Encode(DecisionRecord{commit, t.record.participants}));
+  kDecisions.Put(ctx, tx, DecisionRecord{commit, t.record.participants});
   ctx.disk().Sync();  // forced before the ack
   const ObservationStamp stamp = ctx.Stamp();
   log_->Decided(stamp, ctx.id(), tx, commit);
@@ -192,7 +185,7 @@ void Participant::OnStateReq(Context& ctx, NodeId from, TxId tx) {
   if (s == State::kInit) {
     // Never voted: abort alone, so that a late prepare is refused.
     txs_[tx].state = State::kAborted;
-    ctx.disk().Put(Key("d/", tx), Encode(DecisionRecord{false, {}}));
+    kDecisions.Put(ctx, tx, DecisionRecord{false, {}});
     s = State::kAborted;
   }
   auto it = txs_.find(tx);

@@ -3,17 +3,17 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
+#include "sim/durable.h"
 
 namespace dsim::paxos {
 namespace {
 
-// "a/" and 12 decimal digits: keys sort in instance order, and fit in a
-// string's inline buffer.
-std::string InstanceKey(int64_t i) {
-  std::string key = "a/000000000000";
-  for (size_t p = key.size(); i > 0 && p > 2; i /= 10) key[--p] = static_cast<char>('0' + i % 10);
-  return key;
-}
+// What an acceptor keeps: its promise, the highest round it used, and each
+// instance's acceptance under "a/" and 12 decimal digits (instance order;
+// the key fits in a string's inline buffer).
+constexpr DurableCell<Ballot> kPromised{"promised"};
+constexpr DurableCell<uint32_t> kMaxRound{"max_round"};
+constexpr DurableTable<int64_t, LogEntry, DecimalKey<12>> kAccepted{"a/"};
 
 }  // namespace
 
@@ -24,16 +24,14 @@ MultiServer::Slot& MultiServer::At(int64_t instance) {
 }
 
 void MultiServer::OnStart(Context& ctx) {
-  if (const std::string* s = ctx.disk().Get("promised")) promised_ = MustDecode<Ballot>(*s, "the promise on disk");
-  if (const std::string* s = ctx.disk().Get("max_round")) max_round_ = MustDecode<uint32_t>(*s, "the round on disk");
-  for (const auto& [key, value] : ctx.disk().contents()) {
-    if (key.rfind("a/", 0) != 0) continue;
-    LogEntry e;
-    DSIM_ASSERT(DecodeFrom(value, e));
+  promised_ = kPromised.Load(ctx).value_or(0);
+  max_round_ = kMaxRound.Load(ctx).value_or(0);
+  kAccepted.Scan(ctx, [&](int64_t instance, const LogEntry& e) {
+    DSIM_ASSERT_MSG(e.instance == instance, "the record of instance %d holds instance %d", instance, e.instance);
     Slot& slot = At(e.instance);
     slot.accepted_ballot = e.ballot;
     slot.accepted = commands_->Id(e.cmd);
-  }
+  });
   if (ctx.id() == o_.initial_leader && ctx.incarnation() == 0) {
     StartElection(ctx);
     return;
@@ -114,7 +112,7 @@ void MultiServer::StepDown(Context& ctx, Ballot seen) {
 void MultiServer::StartElection(Context& ctx) {
   role_ = Role::kCandidate;
   max_round_ = std::max(max_round_, BallotRound(promised_)) + 1;
-  ctx.disk().Put("max_round", Encode(max_round_));
+  kMaxRound.Store(ctx, max_round_);
   ctx.disk().Sync();  // never reuse a ballot after a restart
   ballot_ = MakeBallot(max_round_, static_cast<uint32_t>(ctx.id()));
   DSIM_ASSERT_MSG(ballot_ > promised_, "election ballot %s is not above the promise %s", FormatBallot(ballot_),
@@ -128,7 +126,7 @@ void MultiServer::StartElection(Context& ctx) {
 
 void MultiServer::PersistPromise(Context& ctx) {
   // BUG(acceptor_volatile_promise): the promise stays in memory only.
-  if (!o_.bug_volatile_promise) ctx.disk().Put("promised", Encode(promised_));
+  if (!o_.bug_volatile_promise) kPromised.Store(ctx, promised_);
 }
 
 void MultiServer::OnPrepare(Context& ctx, NodeId from, const MPrepare& p) {
@@ -229,7 +227,7 @@ void MultiServer::OnAccept(Context& ctx, NodeId from, const MAccept& a) {
   slot.accepted = value;
   scratch_.clear();
   EncodeTo(LogEntry{a.instance, a.ballot, a.cmd}, scratch_);
-  ctx.disk().Put(InstanceKey(a.instance), scratch_);
+  kAccepted.PutEncoded(ctx, a.instance, scratch_);
   ctx.disk().Sync();  // persist before the reply leaves
   // Stamped after the sync: it counts only if the disk got it.
   const ObservationStamp stamp = ctx.Stamp();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "sim/durable.h"
 
 namespace dsim::paxos {
 namespace {
@@ -13,6 +14,9 @@ struct AcceptorState {
   std::string accepted_value;
   DSIM_FIELDS(promised, accepted_ballot, accepted_value)
 };
+
+constexpr DurableCell<AcceptorState> kAcceptor{"acceptor"};
+constexpr DurableCell<uint32_t> kMaxRound{"max_round"};
 
 }  // namespace
 
@@ -28,16 +32,15 @@ bool SingleServer::IsLearner(NodeId id) const {
 
 void SingleServer::OnStart(Context& ctx) {
   // Recovery: the acceptor's promise and acceptance, the proposer's round.
-  if (const std::string* s = ctx.disk().Get("acceptor")) {
-    AcceptorState a;
-    DSIM_ASSERT(DecodeFrom(*s, a));
+  if (std::optional<AcceptorState> stored = kAcceptor.Load(ctx)) {
+    const AcceptorState& a = *stored;
     // BUG(acceptor_volatile_promise): the promise was never written, so a
     // restarted acceptor has forgotten it.
     promised_ = o_.bug_volatile_promise ? 0 : a.promised;
     accepted_ballot_ = a.accepted_ballot;
     accepted_value_ = a.accepted_value;
   }
-  if (const std::string* s = ctx.disk().Get("max_round")) max_round_ = MustDecode<uint32_t>(*s, "the round on disk");
+  max_round_ = kMaxRound.Load(ctx).value_or(0);
 }
 
 void SingleServer::OnMessage(Context& ctx, const Envelope& m) {
@@ -88,7 +91,7 @@ void SingleServer::OnTimer(Context& ctx, TimerId, uint64_t tag) {
 // Step 1: a ballot above any used or seen; persist the round first.
 void SingleServer::StartBallot(Context& ctx) {
   ++max_round_;
-  ctx.disk().Put("max_round", Encode(max_round_));
+  kMaxRound.Store(ctx, max_round_);
   ctx.disk().Sync();
   ballot_ = MakeBallot(max_round_, static_cast<uint32_t>(ctx.id()));
   record_->ballots[ctx.id()].push_back(ballot_);
@@ -144,7 +147,7 @@ void SingleServer::OnPromise(Context& ctx, NodeId from, const Promise& p) {
 
 void SingleServer::Persist(Context& ctx) {
   AcceptorState a{o_.bug_volatile_promise ? 0 : promised_, accepted_ballot_, accepted_value_};
-  ctx.disk().Put("acceptor", Encode(a));
+  kAcceptor.Store(ctx, a);
   ctx.disk().Sync();
 }
 

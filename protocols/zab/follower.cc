@@ -25,7 +25,7 @@ void Server::OnLeaderInfo(Context& ctx, NodeId from, const LeaderInfo& l) {
   int64_t reported = current_epoch_;
   if (l.epoch > accepted_epoch_) {
     accepted_epoch_ = l.epoch;
-    SaveEpoch(ctx, "acceptedEpoch", accepted_epoch_);
+    SaveAcceptedEpoch(ctx);
   } else {
     reported = -1;  // already accepted an epoch with this number: do not count me
   }
@@ -61,7 +61,7 @@ void Server::OnSyncData(Context& ctx, NodeId from, const SyncData& s) {
     ctx.Send(from, AckNewLeader{s.epoch});
     ctx.disk().Sync();
     current_epoch_ = s.epoch;
-    SaveEpoch(ctx, "currentEpoch", current_epoch_);
+    SaveCurrentEpoch(ctx);
     synced_ = true;
     return;
   }
@@ -69,7 +69,7 @@ void Server::OnSyncData(Context& ctx, NodeId from, const SyncData& s) {
   current_epoch_ = s.epoch;
   DSIM_ASSERT_MSG(current_epoch_ == accepted_epoch_, "currentEpoch %d, acceptedEpoch %d", current_epoch_,
                   accepted_epoch_);
-  SaveEpoch(ctx, "currentEpoch", current_epoch_);
+  SaveCurrentEpoch(ctx);
   synced_ = true;
   ctx.Send(from, AckNewLeader{s.epoch});
 }

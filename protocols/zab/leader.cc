@@ -43,7 +43,7 @@ void Server::OnFollowerInfo(Context& ctx, NodeId from, const FollowerInfo& f) {
   epoch_ = max_epoch + 1;
   epoch_fixed_ = true;
   accepted_epoch_ = epoch_;
-  SaveEpoch(ctx, "acceptedEpoch", accepted_epoch_);
+  SaveAcceptedEpoch(ctx);
   for (const auto& [id, x] : followers_) {
     if (id != ctx.id() && x.info) ctx.Send(id, LeaderInfo{epoch_});
   }
@@ -79,7 +79,7 @@ void Server::OnAckEpoch(Context& ctx, NodeId from, const AckEpoch& a) {
   if (counted < quorum()) return;
   epoch_acked_ = true;
   current_epoch_ = epoch_;
-  SaveEpoch(ctx, "currentEpoch", current_epoch_);
+  SaveCurrentEpoch(ctx);
   phase_ = Phase::kSync;
   Follower& self = followers_[ctx.id()];
   self.acked_newleader = self.forwarding = true;

@@ -8,6 +8,7 @@
 
 #include "protocols/zab/messages.h"
 #include "protocols/zab/observations.h"
+#include "sim/durable.h"
 #include "sim/process.h"
 
 namespace dsim::zab {
@@ -16,7 +17,7 @@ class Resource : public Process {
  public:
   Resource(bool fencing, RecipeLog* log) : fencing_(fencing), log_(log) {}
   void OnStart(Context& ctx) override {
-    if (const std::string* s = ctx.disk().Get("highest")) highest_ = MustDecode<decltype(highest_)>(*s, "the highest token");
+    highest_ = kHighest.Load(ctx).value_or(0);
   }
   void OnTimer(Context&, TimerId, uint64_t) override {}
   void OnMessage(Context& ctx, const Envelope& m) override {
@@ -25,7 +26,7 @@ class Resource : public Process {
     const bool accepted = !fencing_ || token >= highest_;
     if (accepted && token > highest_) {
       highest_ = token;
-      ctx.disk().Put("highest", Encode(highest_));
+      kHighest.Store(ctx, highest_);
       ctx.disk().Sync();
     }
     ctx.Note(accepted ? "use" : "use_refused", m.from, token);
@@ -35,6 +36,7 @@ class Resource : public Process {
  private:
   bool fencing_;
   RecipeLog* log_;
+  static constexpr DurableCell<int64_t> kHighest{"highest"};
   int64_t highest_ = 0;  // durable
 };
 

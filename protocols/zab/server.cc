@@ -1,45 +1,54 @@
 #include "protocols/zab/server.h"
 
 #include "absl/strings/str_format.h"
+#include "sim/durable.h"
 
 namespace dsim::zab {
 namespace {
 
-std::string LogKey(Zxid z) { return absl::StrFormat("l/%016x", static_cast<uint64_t>(z)); }
+// Durable: the two epochs, and the transaction log under "l/" and the
+// zxid in 16 hex digits (zxid order).
+constexpr DurableCell<uint32_t> kAcceptedEpoch{"acceptedEpoch"};
+constexpr DurableCell<uint32_t> kCurrentEpoch{"currentEpoch"};
+constexpr DurableTable<Zxid, LogEntry, HexKey> kLog{"l/"};
 
 }  // namespace
 
 void Server::OnStart(Context& ctx) {
   n_ = ctx.num_servers();
   self_ = ctx.id();
-  if (const std::string* s = ctx.disk().Get("acceptedEpoch")) accepted_epoch_ = MustDecode<uint32_t>(*s, "acceptedEpoch");
-  if (const std::string* s = ctx.disk().Get("currentEpoch")) current_epoch_ = MustDecode<uint32_t>(*s, "currentEpoch");
-  for (const auto& [key, value] : ctx.disk().contents()) {
-    if (key.rfind("l/", 0) != 0) continue;
-    LogEntry e;
-    DSIM_ASSERT(DecodeFrom(value, e));
-    log_entries_.push_back(std::move(e));  // the map is sorted: zxid order
-  }
+  accepted_epoch_ = kAcceptedEpoch.Load(ctx).value_or(0);
+  current_epoch_ = kCurrentEpoch.Load(ctx).value_or(0);
+  kLog.Scan(ctx, [&](Zxid z, LogEntry e) {
+    DSIM_ASSERT_MSG(e.zxid == z, "the log record of %s holds %s", ZxidText(z), ZxidText(e.zxid));
+    log_entries_.push_back(std::move(e));  // scanned in key order: zxid order
+  });
   tick_timer_ = ctx.SetTimer(o_.tick_ns, kTick);
   StartLooking(ctx);
 }
 
-void Server::SaveEpoch(Context& ctx, const char* key, uint32_t epoch) {
-  ctx.disk().Put(key, Encode(epoch));
+void Server::SaveAcceptedEpoch(Context& ctx) {
+  kAcceptedEpoch.Store(ctx, accepted_epoch_);
   ctx.disk().Sync();
-  log_->EpochSaved(ctx.Stamp(), ctx.id(), std::string_view(key) == "acceptedEpoch", epoch);
+  log_->EpochSaved(ctx.Stamp(), ctx.id(), /*accepted=*/true, accepted_epoch_);
+}
+
+void Server::SaveCurrentEpoch(Context& ctx) {
+  kCurrentEpoch.Store(ctx, current_epoch_);
+  ctx.disk().Sync();
+  log_->EpochSaved(ctx.Stamp(), ctx.id(), /*accepted=*/false, current_epoch_);
 }
 
 void Server::AppendLog(Context& ctx, const LogEntry& e) {
   DSIM_ASSERT_MSG(e.zxid > last_logged(), "log append out of order: %s after %s",
                   ZxidText(e.zxid), ZxidText(last_logged()));
   log_entries_.push_back(e);
-  ctx.disk().Put(LogKey(e.zxid), Encode(e));
+  kLog.Put(ctx, e.zxid, e);
 }
 
 void Server::TruncateLog(Context& ctx, Zxid after) {
   while (!log_entries_.empty() && log_entries_.back().zxid > after) {
-    ctx.disk().Delete(LogKey(log_entries_.back().zxid));
+    kLog.Delete(ctx, log_entries_.back().zxid);
     log_entries_.pop_back();
   }
 }

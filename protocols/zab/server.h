@@ -62,7 +62,9 @@ class Server : public Process {
   Zxid last_logged() const { return log_entries_.empty() ? 0 : log_entries_.back().zxid; }
 
   // --- durable state (server.cc) ---
-  void SaveEpoch(Context& ctx, const char* key, uint32_t epoch);
+  // Each writes its epoch, syncs, and reports the durable write.
+  void SaveAcceptedEpoch(Context& ctx);
+  void SaveCurrentEpoch(Context& ctx);
   void AppendLog(Context& ctx, const LogEntry& e);
   void TruncateLog(Context& ctx, Zxid after);
   void ReplaceLog(Context& ctx, const std::vector<LogEntry>& entries);
