@@ -89,7 +89,9 @@ TEST_F(FollowerTest, PlantedAckBeforePersistAcksWhileTheTruncationIsNotDurable) 
   const auto acks = ctx_.SentOf<AckNewLeader>();
   ASSERT_EQ(acks.size(), 1u);
   for (const FakeContext::Sent& m : ctx_.sent()) {
-    if (m.type == AckNewLeader::kType) EXPECT_FALSE(ctx_.PersistedBefore(m));
+    if (m.type == AckNewLeader::kType) {
+      EXPECT_FALSE(ctx_.PersistedBefore(m));
+    }
   }
 }
 
