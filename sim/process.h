@@ -168,11 +168,20 @@ class Context {
 
  protected:
   friend class DiskView;
-  // Sending: the buffer to encode one message into, then its dispatch.
-  virtual std::string& BeginSend() = 0;
-  // The buffer a broadcast encodes into once (each copy then goes through
-  // the send buffer).
-  virtual std::string& BeginBroadcast() = 0;
+  // Sending: the implementation names the buffer a message is encoded into
+  // (EndSend then dispatches it), and the one a broadcast encodes into once
+  // (each copy then goes through the send buffer). Not virtual: every send
+  // uses them.
+  Context(std::string* send_buffer, std::string* broadcast_buffer)
+      : send_buffer_(send_buffer), broadcast_buffer_(broadcast_buffer) {}
+  std::string& BeginSend() {
+    send_buffer_->clear();
+    return *send_buffer_;
+  }
+  std::string& BeginBroadcast() {
+    broadcast_buffer_->clear();
+    return *broadcast_buffer_;
+  }
   virtual void EndSend(NodeId to, uint16_t type, const char* name) = 0;
   // The node's durable disk (see DiskView); writes and syncs charge their
   // CPU cost.
@@ -186,6 +195,10 @@ class Context {
   static ObservationStamp MakeStamp(int64_t time_ns, NodeId node, uint32_t incarnation) {
     return ObservationStamp(time_ns, node, incarnation);
   }
+
+ private:
+  std::string* send_buffer_;
+  std::string* broadcast_buffer_;
 };
 
 const std::string* DiskView::Get(std::string_view key) const { return ctx_->DiskGet(key); }

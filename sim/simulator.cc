@@ -471,8 +471,9 @@ int EngineContext::num_nodes() const { return sim_->num_nodes(); }
 uint32_t EngineContext::incarnation() const { return node_->incarnation; }
 int64_t EngineContext::Now() const { return node_->clock.Wall(sim_->HandlerNow(*node_)); }
 int64_t EngineContext::Monotonic() const { return node_->clock.Mono(sim_->HandlerNow(*node_)); }
-std::string& EngineContext::BeginSend() { return sim_->BeginSend(); }
-std::string& EngineContext::BeginBroadcast() { return sim_->BeginBroadcast(); }
+// Every node's context encodes into the simulator's two buffers.
+EngineContext::EngineContext(Simulator* sim, NodeState* node, NodeId id)
+    : Context(&sim->send_buf_, &sim->broadcast_buf_), sim_(sim), node_(node), id_(id) {}
 void EngineContext::EndSend(NodeId to, uint16_t type, const char* name) {
   sim_->EndSend(id_, to, type, name);
 }

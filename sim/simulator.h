@@ -72,7 +72,7 @@ struct NodeState;
 // The engine's Context: one per node, forwarding into the simulator.
 class EngineContext final : public Context {
  public:
-  EngineContext(Simulator* sim, NodeState* node, NodeId id) : sim_(sim), node_(node), id_(id) {}
+  EngineContext(Simulator* sim, NodeState* node, NodeId id);
 
   NodeId id() const override { return id_; }
   int num_servers() const override;
@@ -89,8 +89,6 @@ class EngineContext final : public Context {
   void Record(HistoryEvent e) override;
 
  private:
-  std::string& BeginSend() override;
-  std::string& BeginBroadcast() override;
   void EndSend(NodeId to, uint16_t type, const char* name) override;
   const std::string* DiskGet(std::string_view key) override;
   const Disk::Map& DiskContents() override;
@@ -211,17 +209,9 @@ class Simulator final : public Observer {
   void ScheduleWake(NodeState& n, NodeId id);
   int64_t HandlerNow(const NodeState& n) const { return now_ + n.charged_ns; }
 
-  // Context support.
-  // For Context::SendToServers: the encoded message, kept while each copy
-  // goes through the send buffer.
-  std::string& BeginBroadcast() {
-    broadcast_buf_.clear();
-    return broadcast_buf_;
-  }
-  std::string& BeginSend() {
-    send_buf_.clear();
-    return send_buf_;
-  }
+  // Context support. Every node's context encodes into send_buf_ (and a
+  // broadcast into broadcast_buf_, kept while each copy goes through the
+  // send buffer); EndSend dispatches send_buf_.
   void EndSend(NodeId from, NodeId to, uint16_t type, const char* name);
   TimerId SetTimer(NodeId id, int64_t delay_ns, uint64_t tag);
   void CancelTimer(TimerId& id);

@@ -68,7 +68,8 @@ class FakeContext final : public Context, public Observer {
   };
 
   FakeContext(NodeId id, int num_servers, int num_nodes = 0, uint64_t seed = 1)
-      : id_(id),
+      : Context(&send_buf_, &broadcast_buf_),
+        id_(id),
         num_servers_(num_servers),
         num_nodes_(num_nodes > 0 ? num_nodes : num_servers),
         rng_(Rng::ForStream(seed, "fake")) {}
@@ -263,14 +264,6 @@ class FakeContext final : public Context, public Observer {
     return start;
   }
 
-  std::string& BeginSend() override {
-    send_buf_.clear();
-    return send_buf_;
-  }
-  std::string& BeginBroadcast() override {
-    broadcast_buf_.clear();
-    return broadcast_buf_;
-  }
   void EndSend(NodeId to, uint16_t type, const char* name) override {
     DSIM_ASSERT_MSG(to >= 1 && to <= num_nodes_, "send to node %d of %d", to, num_nodes_);
     sent_.push_back({to, type, name, send_buf_, actions_.size()});
