@@ -32,26 +32,31 @@ const Disk::Map& Disk::contents() const {
 
 void Disk::ScanPrefix(std::string_view prefix,
                       absl::FunctionRef<void(std::string_view key, std::string_view value)> fn) const {
-  // The latest write of each matching key: the image, then the log on top.
-  std::vector<std::pair<std::string_view, const std::string*>> found;  // value nullptr: deleted
-  absl::flat_hash_map<std::string_view, size_t> at;
-  auto note = [&](std::string_view key, const std::string* value) {
-    auto [it, fresh] = at.try_emplace(key, found.size());
-    if (fresh) {
-      found.emplace_back(key, value);
-    } else {
-      found[it->second].second = value;
-    }
-  };
+  // The image's matching keys sorted, and the log's (for one key, the
+  // last write wins), merged with the log on top. No hashing, no copies.
+  auto matches = [&](std::string_view k) { return k.substr(0, prefix.size()) == prefix; };
+  std::vector<std::pair<std::string_view, const std::string*>> image;
   for (const auto& [k, v] : image_) {
-    if (std::string_view(k).substr(0, prefix.size()) == prefix) note(k, &v);
+    if (matches(k)) image.emplace_back(k, &v);
   }
+  std::sort(image.begin(), image.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<const Write*> log;
   for (const Write& w : log_) {
-    if (std::string_view(w.key).substr(0, prefix.size()) == prefix) note(w.key, w.value ? &*w.value : nullptr);
+    if (matches(w.key)) log.push_back(&w);
   }
-  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [key, value] : found) {
-    if (value != nullptr) fn(key, *value);
+  std::stable_sort(log.begin(), log.end(), [](const Write* a, const Write* b) { return a->key < b->key; });
+  size_t i = 0, j = 0;
+  while (i < image.size() || j < log.size()) {
+    if (j == log.size() || (i < image.size() && image[i].first < log[j]->key)) {
+      fn(image[i].first, *image[i].second);
+      ++i;
+      continue;
+    }
+    const std::string_view key = log[j]->key;
+    while (j + 1 < log.size() && log[j + 1]->key == key) ++j;  // the latest write of the key
+    if (log[j]->value) fn(key, *log[j]->value);
+    if (i < image.size() && image[i].first == key) ++i;  // overwritten or deleted
+    ++j;
   }
 }
 

@@ -15,6 +15,7 @@
 #ifndef DSIM_SIM_DURABLE_H_
 #define DSIM_SIM_DURABLE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,10 +51,11 @@ template <int Digits>
 struct DecimalKey {
   static void Append(int64_t k, std::string& out) {
     DSIM_ASSERT_MSG(k >= 0, "a negative decimal key %d", k);
-    const size_t start = out.size();
-    out.append(Digits, '0');
-    for (size_t p = out.size(); k > 0 && p > start; k /= 10) out[--p] = static_cast<char>('0' + k % 10);
+    char digits[Digits];
+    std::fill(digits, digits + Digits, '0');
+    for (int p = Digits; k > 0 && p > 0; k /= 10) digits[--p] = static_cast<char>('0' + k % 10);
     DSIM_ASSERT_MSG(k == 0, "a key beyond %d digits", Digits);
+    out.append(digits, Digits);
   }
   static std::optional<int64_t> Parse(std::string_view s) {
     if (s.size() != Digits) return std::nullopt;
