@@ -9,9 +9,11 @@
 #define DSIM_SIM_RUN_CHECKS_H_
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "sim/check/consensus.h"
 #include "sim/check/model.h"
 #include "sim/history.h"
 #include "sim/protocol.h"
@@ -28,6 +30,12 @@ struct OutcomeCounts {
   void Report(RunOutcome& out) const;
   static std::vector<NamedItem> Facts();
 };
+
+// Reports `f` as check `name` if the scenario runs that check.
+inline void ReportFinding(const std::set<std::string>& checks, const std::string& name, const Finding& f,
+                          RunOutcome& out) {
+  if (checks.count(name)) out.Check(name, f.ok, f.detail);
+}
 
 // The search's memory for a check inside a run: a fuzz batch runs one
 // simulation per core, each may check at once.

@@ -66,15 +66,7 @@ class MultiRun : public ProtocolRun {
       return MustDecode<Command>(v, "a command in the Paxos log").Text();
     };
     const PaxosFindings f = CheckPaxos(log_, n / 2 + 1, values);
-    auto report = [&](const char* name, const Finding& x) {
-      if (checks.count(name)) out.Check(name, x.ok, x.detail);
-    };
-    report("agreement", f.agreement);
-    report("validity", f.validity);
-    report("learned_chosen", f.learned_chosen);
-    report("unique_ballot", f.unique_ballot);
-    report("acceptor_monotonic", f.monotonic);
-    report("safe_proposal", f.safe_proposal);
+    ReportPaxosFindings(f, checks, out);
     if (checks.count("log_order")) {
       const Finding lo = CheckLogOrder();
       out.Check("log_order", lo.ok, lo.detail);

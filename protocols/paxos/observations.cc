@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
+#include "sim/run_checks.h"
 #include "sim/time.h"
 
 namespace dsim::paxos {
@@ -184,6 +185,15 @@ PaxosFindings CheckPaxos(const PaxosLog& log, int quorum, const ValueSemantics& 
   if (r.monotonic.ok) r.monotonic.detail = "no acceptor's promise went down";
   if (r.safe_proposal.ok) r.safe_proposal.detail = "every phase 2 value followed its phase 1";
   return r;
+}
+
+void ReportPaxosFindings(const PaxosFindings& f, const std::set<std::string>& checks, RunOutcome& out) {
+  ReportFinding(checks, "agreement", f.agreement, out);
+  ReportFinding(checks, "validity", f.validity, out);
+  ReportFinding(checks, "learned_chosen", f.learned_chosen, out);
+  ReportFinding(checks, "unique_ballot", f.unique_ballot, out);
+  ReportFinding(checks, "acceptor_monotonic", f.monotonic, out);
+  ReportFinding(checks, "safe_proposal", f.safe_proposal, out);
 }
 
 }  // namespace dsim::paxos

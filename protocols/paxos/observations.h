@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "protocols/paxos/ballot.h"
 #include "sim/check/consensus.h"
+#include "sim/protocol.h"
 #include "sim/interner.h"
 #include "sim/simulator.h"
 
@@ -141,6 +143,9 @@ struct PaxosFindings {
 };
 
 PaxosFindings CheckPaxos(const PaxosLog& log, int quorum, const ValueSemantics& values);
+
+// Reports P1-P6 for the checks the scenario runs, in that order.
+void ReportPaxosFindings(const PaxosFindings& f, const std::set<std::string>& checks, RunOutcome& out);
 
 }  // namespace dsim::paxos
 

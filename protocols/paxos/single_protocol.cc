@@ -28,15 +28,7 @@ class SingleRun : public ProtocolRun {
     log_.Settle();
     const int n = static_cast<int>(c_.options.acceptors.size());
     const PaxosFindings f = CheckPaxos(log_, n / 2 + 1, {});
-    auto report = [&](const char* name, const Finding& x) {
-      if (checks.count(name)) out.Check(name, x.ok, x.detail);
-    };
-    report("agreement", f.agreement);
-    report("validity", f.validity);
-    report("learned_chosen", f.learned_chosen);
-    report("unique_ballot", f.unique_ballot);
-    report("acceptor_monotonic", f.monotonic);
-    report("safe_proposal", f.safe_proposal);
+    ReportPaxosFindings(f, checks, out);
     auto it = f.chosen.find(0);
     out.Fact("decided", it != f.chosen.end());
     out.Fact("chosen", it != f.chosen.end() ? nlohmann::json(it->second) : nlohmann::json(nullptr));

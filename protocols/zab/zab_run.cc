@@ -51,9 +51,7 @@ class ZabRun : public ProtocolRun {
   void Finish(const std::set<std::string>& checks, RunOutcome& out) override {
     const History& h = sim_->history();
     const ZabFindings z = CheckZab(log_, [this](const ObservationStamp& s) { return sim_->Survived(s); });
-    auto report = [&](const char* name, const Finding& f) {
-      if (checks.count(name)) out.Check(name, f.ok, f.detail);
-    };
+    auto report = [&](const char* name, const Finding& f) { ReportFinding(checks, name, f, out); };
     report("agreement", z.agreement);
     report("integrity", z.integrity);
     report("primary_order", z.primary_order);
