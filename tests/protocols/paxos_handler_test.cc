@@ -1,4 +1,7 @@
 // Single-decree Paxos handlers, one event at a time on the fake context.
+#include <memory>
+#include <utility>
+
 #include <gtest/gtest.h>
 
 #include "protocols/paxos/single.h"
@@ -105,18 +108,30 @@ TEST_F(AcceptorTest, AStampTakenBeforeACrashSurvivesOnlyIfTheSyncCompleted) {
   EXPECT_FALSE(other.Survived(s));
 }
 
+// Proposer 1 of three acceptors, with a client (node 4).
+struct ProposerFixture {
+  explicit ProposerFixture(SingleOptions options) : o(std::move(options)), ctx(1, 3, /*num_nodes=*/4) {
+    o.proposers = {1};
+    o.acceptors = {1, 2, 3};
+    o.learners = {1, 2, 3};
+    log.Attach(&ctx);
+    server = std::make_unique<SingleServer>(o, 3, &log, &record);
+    ctx.Start(*server);
+  }
+  SingleOptions o;
+  FakeContext ctx;
+  PaxosLog log;
+  SingleRecord record;
+  std::unique_ptr<SingleServer> server;
+};
+
 TEST(ProposerTest, RetriesWithAHigherRoundAfterATimeoutAndPersistsTheRound) {
   SingleOptions o;
-  o.proposers = {1};
-  o.acceptors = {1, 2, 3};
-  o.learners = {1, 2, 3};
   o.backoff = false;
-  FakeContext ctx(1, 3, /*num_nodes=*/4);
-  PaxosLog log;
-  log.Attach(&ctx);
-  SingleRecord record;
-  SingleServer p(o, 3, &log, &record);
-  ctx.Start(p);
+  ProposerFixture f(o);
+  FakeContext& ctx = f.ctx;
+  SingleServer& p = *f.server;
+  SingleRecord& record = f.record;
   ctx.Deliver(p, 4, Propose{"c1"});
   auto prepares = ctx.SentOf<Prepare>();
   ASSERT_EQ(prepares.size(), 3u);
@@ -137,16 +152,10 @@ TEST(ProposerTest, RetriesWithAHigherRoundAfterATimeoutAndPersistsTheRound) {
 // promises reported; the planted bug carries the proposer's own.
 void CarryTest(bool bug, const std::string& want) {
   SingleOptions o;
-  o.proposers = {1};
-  o.acceptors = {1, 2, 3};
-  o.learners = {1, 2, 3};
   o.bug_ignores_accepted = bug;
-  FakeContext ctx(1, 3, /*num_nodes=*/4);
-  PaxosLog log;
-  log.Attach(&ctx);
-  SingleRecord record;
-  SingleServer p(o, 3, &log, &record);
-  ctx.Start(p);
+  ProposerFixture f(o);
+  FakeContext& ctx = f.ctx;
+  SingleServer& p = *f.server;
   ctx.Deliver(p, 4, Propose{"c1"});
   const Ballot b = ctx.SentOf<Prepare>().at(0).second.ballot;
   ctx.Deliver(p, 2, Promise{b, MakeBallot(1, 3), "c2"});
