@@ -263,7 +263,7 @@ std::optional<int64_t> JsonValue::AsDuration(int64_t min_ns, int64_t max_ns) con
 }
 
 std::optional<std::string> JsonValue::AsEnum(
-    std::initializer_list<std::string_view> allowed) const {
+    absl::Span<const std::string_view> allowed) const {
   std::optional<std::string> s = AsString();
   if (!s) return std::nullopt;
   for (std::string_view a : allowed) {
@@ -339,7 +339,7 @@ int64_t JsonObject::Duration(std::string_view key, int64_t def, int64_t min_ns,
 }
 
 std::string JsonObject::Enum(std::string_view key, std::string def,
-                             std::initializer_list<std::string_view> allowed) {
+                             absl::Span<const std::string_view> allowed) {
   const nlohmann::json* v = Find(key);
   if (v == nullptr || !ctx_->ok()) return def;
   return ValueAt(key, v).AsEnum(allowed).value_or(def);

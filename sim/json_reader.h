@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "nlohmann/json.hpp"
 
 namespace dsim {
@@ -84,7 +85,7 @@ class JsonValue {
   std::optional<std::string> AsString() const;
   // A duration string such as "250us", within [min_ns, max_ns].
   std::optional<int64_t> AsDuration(int64_t min_ns, int64_t max_ns) const;
-  std::optional<std::string> AsEnum(std::initializer_list<std::string_view> allowed) const;
+  std::optional<std::string> AsEnum(absl::Span<const std::string_view> allowed) const;
   std::optional<JsonObject> AsObject() const;
   std::optional<JsonArray> AsArray() const;
   void Fail(std::string_view what) const { ctx_->Fail(path_, what); }
@@ -109,7 +110,7 @@ class JsonObject {
   int64_t Duration(std::string_view key, int64_t def, int64_t min_ns = 0,
                    int64_t max_ns = INT64_MAX);
   std::string Enum(std::string_view key, std::string def,
-                   std::initializer_list<std::string_view> allowed);
+                   absl::Span<const std::string_view> allowed);
   std::optional<JsonObject> Object(std::string_view key);
   std::optional<JsonArray> Array(std::string_view key);
   std::optional<JsonValue> Value(std::string_view key);

@@ -20,26 +20,19 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "nlohmann/json.hpp"
-#include "sim/faults.h"
+#include "sim/assert.h"
 #include "sim/json_reader.h"
+#include "sim/options.h"
 #include "sim/process.h"
+#include "sim/scenario_info.h"
 
 namespace dsim {
 
 class Simulator;
-
-// What the generic part of a scenario tells a protocol.
-struct ScenarioInfo {
-  int num_servers = 0;
-  int64_t duration_ns = 0;
-  std::set<std::string> bugs;
-  // The scheduled faults (complete only when a run is made, not yet when
-  // the protocol's own keys are read).
-  std::vector<Fault> faults;
-};
 
 // The parsed protocol-specific part of a scenario.
 class ProtocolConfig {
@@ -95,6 +88,13 @@ struct NamedItem {
   std::string doc;
 };
 
+// The declared keys of a protocol's "options" or "workload" object.
+struct KeyTable {
+  nlohmann::ordered_json schema;  // the object's JSON schema
+  std::vector<OptionDoc> docs;
+  bool empty() const { return docs.empty(); }
+};
+
 class Protocol {
  public:
   virtual ~Protocol() = default;
@@ -110,6 +110,10 @@ class Protocol {
   // The fewest servers ("nodes") a scenario of this protocol may have.
   virtual int min_servers() const { return 1; }
   virtual std::vector<NamedItem> facts() const { return {}; }
+  // The keys "options" and "workload" may hold (empty: the protocol takes
+  // none), for `dsim protocols` and scenarios/schema.json.
+  virtual KeyTable option_keys() const { return {}; }
+  virtual KeyTable workload_keys() const { return {}; }
   // Reads "options" and "workload" (either may be null: absent). Errors go
   // to the readers' context; the result is ignored when it is not ok.
   virtual std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo& info,
@@ -118,6 +122,106 @@ class Protocol {
   virtual std::unique_ptr<ProtocolRun> NewRun(const ProtocolConfig& config,
                                               const ScenarioInfo& info,
                                               uint64_t seed) const = 0;
+};
+
+// The way to write a Protocol: its config type C (a ProtocolConfig), its
+// keys declared once in options_ and workload_, its planted bugs as switches
+// on C's fields. Configure and NewRun are done here; a family writes
+// Defaults (what depends on the scenario), Derive (what follows from the
+// keys read) and Run.
+//
+//   class HeartbeatProtocol : public ProtocolOf<Config> {
+//    public:
+//     HeartbeatProtocol() {
+//       options_.Duration("interval", "time between heartbeats",
+//                         Field(&Config::options, &Options::interval_ns)).Range(1, kForever);
+//       Bug("wall_clock_timeout", "measures silence on the wall clock",
+//           Field(&Config::options, &Options::bug_wall_clock_timeout));
+//     }
+//     ...
+//   };
+template <typename C>
+class ProtocolOf : public Protocol {
+  static_assert(std::is_base_of_v<ProtocolConfig, C>);
+
+ public:
+  std::vector<NamedItem> bugs() const final {
+    std::vector<NamedItem> items;
+    for (const BugSwitch& b : bugs_) items.push_back({b.name, b.doc});
+    return items;
+  }
+  KeyTable option_keys() const final { return Table(options_); }
+  KeyTable workload_keys() const final { return Table(workload_); }
+
+  std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo& info, JsonObject* options,
+                                                  JsonObject* workload) const final {
+    auto c = std::make_shared<C>();
+    Defaults(info, *c);
+    ReadKeys(options_, "options", options, info, *c);
+    ReadKeys(workload_, "workload", workload, info, *c);
+    for (const BugSwitch& b : bugs_) b.set(*c, info.bugs.count(b.name) > 0);
+    Derive(info, *c);
+    return c;
+  }
+
+  std::unique_ptr<ProtocolRun> NewRun(const ProtocolConfig& config, const ScenarioInfo& info,
+                                      uint64_t seed) const final {
+    return Run(Typed(config), info, seed);
+  }
+  std::vector<std::string> default_checks_for(const ProtocolConfig& config) const final {
+    return DefaultChecksFor(Typed(config));
+  }
+
+ protected:
+  // A planted bug: a named switch, off unless the scenario's "bugs" has it.
+  template <typename F>
+  void Bug(std::string name, std::string doc, F field) {
+    for (const BugSwitch& b : bugs_) DSIM_ASSERT(b.name != name && "a bug is declared twice");
+    bugs_.push_back({std::move(name), std::move(doc), [field](C& c, bool on) { field(c) = on; }});
+  }
+
+  // Defaults that depend on the scenario, set before any key is read.
+  virtual void Defaults(const ScenarioInfo&, C&) const {}
+  // Values computed from the keys read (and the bugs), after reading.
+  virtual void Derive(const ScenarioInfo&, C&) const {}
+  virtual std::unique_ptr<ProtocolRun> Run(const C& config, const ScenarioInfo& info,
+                                           uint64_t seed) const = 0;
+  // The checks a scenario without "checks" runs, for this configuration.
+  virtual std::vector<std::string> DefaultChecksFor(const C&) const { return default_checks(); }
+
+  OptionSet<C> options_;
+  OptionSet<C> workload_;
+
+ private:
+  struct BugSwitch {
+    std::string name;
+    std::string doc;
+    std::function<void(C&, bool)> set;
+  };
+
+  // The only downcast: every config this protocol sees, it made.
+  static const C& Typed(const ProtocolConfig& config) {
+    const C* c = dynamic_cast<const C*>(&config);
+    DSIM_ASSERT(c != nullptr && "a config from another protocol");
+    return *c;
+  }
+
+  void ReadKeys(const OptionSet<C>& set, const char* key, JsonObject* o, const ScenarioInfo& info,
+                C& c) const {
+    if (o == nullptr) return;
+    if (set.empty()) {
+      o->Fail("the " + name() + " protocol has no " + key);
+      return;
+    }
+    set.Read(*o, info, c);
+  }
+
+  static KeyTable Table(const OptionSet<C>& set) {
+    if (set.empty()) return {};
+    return {set.Schema(), set.Docs()};
+  }
+
+  std::vector<BugSwitch> bugs_;
 };
 
 class ProtocolRegistry {

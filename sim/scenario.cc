@@ -14,7 +14,6 @@
 namespace dsim {
 namespace {
 
-constexpr int kMaxNodes = 64;
 constexpr int64_t kMaxDriftPpm = 900'000;  // a clock may not stop or run 2x+ fast
 
 std::string Quoted(const std::vector<std::string>& names) {

@@ -66,8 +66,6 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, const std::string&
 // A latency distribution: a duration string (constant) or an object
 // {"dist": "constant"|"uniform"|"longtail", ...}.
 std::optional<LatencyDist> ReadLatency(const JsonValue& v);
-// A list of node ids, each in [1, max_id].
-std::optional<std::vector<NodeId>> ReadNodeList(const JsonValue& v, int max_id);
 
 }  // namespace dsim
 

@@ -102,6 +102,7 @@ void RegisterClient::OnTimer(Context& ctx, TimerId, uint64_t tag) {
 namespace {
 
 struct Config : ProtocolConfig {
+  Config() { num_clients = 3; }
   Options options;
 };
 
@@ -126,8 +127,19 @@ class RegisterRun : public ProtocolRun {
   const Config& c_;
 };
 
-class RegisterProtocol : public Protocol {
+// Everything a scenario may say about this protocol is declared here, once:
+// the loader, `dsim protocols` and scenarios/schema.json all read it.
+class RegisterProtocol : public ProtocolOf<Config> {
  public:
+  RegisterProtocol() {
+    workload_.Int("clients", "Clients", Field(&Config::num_clients), 1, 32);
+    ThinkKey(workload_, Field(&Config::options, &Options::think_ns)).Range(0, kSecond);
+    TimeoutKey(workload_, Field(&Config::options, &Options::timeout_ns), "An unanswered request is recorded info")
+        .Range(1, 10 * kSecond);
+    Bug("group_commit_after_reply", "writes are answered first and synced every fourth",
+        Field(&Config::options, &Options::bug_group_commit_after_reply));
+  }
+
   std::string name() const override { return "example-register"; }
   std::string description() const override {
     return "docs/adding-a-protocol.md's example: a durable register on one server";
@@ -135,30 +147,14 @@ class RegisterProtocol : public Protocol {
   std::vector<NamedItem> checks() const override {
     return {{"linearizable", "the clients' reads and writes are linearizable (register model)"}};
   }
-  std::vector<NamedItem> bugs() const override {
-    return {{"group_commit_after_reply", "writes are answered first and synced every fourth"}};
-  }
   std::vector<NamedItem> facts() const override {
     std::vector<NamedItem> facts = OutcomeCounts::Facts();
     facts.push_back({"linearizability", "the checker's verdict"});
     return facts;
   }
-  std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo& info, JsonObject* options,
-                                                  JsonObject* workload) const override {
-    auto c = std::make_shared<Config>();
-    Options& o = c->options;
-    if (options != nullptr) options->Fail("example-register has no options");
-    c->num_clients = 3;
-    if (workload != nullptr) {
-      c->num_clients = static_cast<int>(workload->Int("clients", c->num_clients, 1, 32));
-      o.think_ns = workload->Duration("think", o.think_ns, 0, kSecond);
-      o.timeout_ns = workload->Duration("timeout", o.timeout_ns, 1, 10 * kSecond);
-    }
-    o.bug_group_commit_after_reply = info.bugs.count("group_commit_after_reply") > 0;
-    return c;
-  }
-  std::unique_ptr<ProtocolRun> NewRun(const ProtocolConfig& c, const ScenarioInfo&, uint64_t) const override {
-    return std::make_unique<RegisterRun>(static_cast<const Config&>(c));
+ protected:
+  std::unique_ptr<ProtocolRun> Run(const Config& c, const ScenarioInfo&, uint64_t) const override {
+    return std::make_unique<RegisterRun>(c);
   }
 };
 

@@ -11,13 +11,14 @@ namespace dsim::commit {
 namespace {
 
 struct Config : ProtocolConfig {
+  Config() { num_clients = 2; }
   CommitOptions commit;
   ClientOptions client;
 };
 
-class Run : public ProtocolRun {
+class CommitRun : public ProtocolRun {
  public:
-  Run(const Config& c, const ScenarioInfo& info) : c_(c), info_(info) {}
+  CommitRun(const Config& c, const ScenarioInfo& info) : c_(c), info_(info) {}
 
   std::unique_ptr<Process> NewProcess(NodeId id) override {
     log_.Attach(sim_);
@@ -134,9 +135,82 @@ class Run : public ProtocolRun {
   CommitLog log_;
 };
 
-class CommitProtocol : public Protocol {
+// One entry of "script": a transfer, or a read of every account.
+void ReadScriptedTx(const JsonValue& v, const Config& c, std::vector<ScriptedTx>& script) {
+  std::optional<JsonObject> t = v.AsObject();
+  if (!t) return;
+  ScriptedTx tx;
+  tx.read_all = t->Bool("read_all", false);
+  if (!tx.read_all) {
+    t->Require("from");
+    t->Require("to");
+    t->Require("amount");
+  }
+  tx.from = static_cast<int32_t>(t->Int("from", 0, 0, c.commit.accounts - 1));
+  tx.to = static_cast<int32_t>(t->Int("to", 1, 0, c.commit.accounts - 1));
+  tx.amount = t->Int("amount", 1, 1, 1'000'000'000);
+  if (t->ctx()->ok() && !tx.read_all && tx.from == tx.to) t->Fail("a transfer needs two accounts");
+  t->Finish();
+  script.push_back(tx);
+}
+
+const nlohmann::ordered_json kScriptSchema = {
+    {"type", "array"},
+    {"items",
+     {{"type", "object"},
+      {"additionalProperties", false},
+      {"properties",
+       {{"read_all", {{"type", "boolean"}, {"description", "Read every account instead of a transfer."}}},
+        {"from", {{"type", "integer"}, {"minimum", 0}, {"description", "The account debited."}}},
+        {"to", {{"type", "integer"}, {"minimum", 0}, {"description", "The account credited."}}},
+        {"amount", {{"type", "integer"}, {"minimum", 1}, {"description", "How much moves."}}}}}}}};
+
+class CommitProtocol : public ProtocolOf<Config> {
  public:
-  explicit CommitProtocol(bool three_phase) : three_phase_(three_phase) {}
+  explicit CommitProtocol(bool three_phase) : three_phase_(three_phase) {
+    using O = CommitOptions;
+    using Cl = ClientOptions;
+    options_.Int("accounts", "Accounts, spread over the participants (servers 2..n) by account mod (n - 1)",
+                 Field(&Config::commit, &O::accounts), 2, 100000);
+    options_.Int("initial_balance", "Every account's starting balance", Field(&Config::commit, &O::initial_balance),
+                 0, 1'000'000'000);
+    options_.Duration("vote_timeout", "The coordinator aborts if votes are missing by then",
+                      Field(&Config::commit, &O::vote_timeout_ns)).AtLeast(1);
+    options_.Duration("resend", "The coordinator re-announces an unacknowledged decision this often",
+                      Field(&Config::commit, &O::resend_ns)).AtLeast(1);
+    options_.Duration("uncertain_timeout",
+                      "A participant uncertain this long asks (2PC) or runs the termination protocol (3PC)",
+                      Field(&Config::commit, &O::uncertain_timeout_ns)).AtLeast(1);
+    if (three_phase_) {
+      options_.Duration("preack_timeout", "The coordinator commits anyway if pre-acks are missing by then",
+                        Field(&Config::commit, &O::preack_timeout_ns)).AtLeast(1);
+      options_.Duration("termination_wait", "How long the termination protocol collects states",
+                        Field(&Config::commit, &O::termination_wait_ns)).AtLeast(1);
+    }
+    workload_.Int("clients", "Clients", Field(&Config::num_clients), 1, 32);
+    ThinkKey(workload_, Field(&Config::client, &Cl::think_ns), "transactions");
+    TimeoutKey(workload_, Field(&Config::client, &Cl::timeout_ns), "An unanswered transaction is recorded info");
+    workload_.Int("max_amount", "Transfers move 1..max_amount", Field(&Config::client, &Cl::max_amount), 1,
+                  1'000'000);
+    StopKey(workload_, Field(&Config::client, &Cl::stop_ns), "90% of the run", "transactions");
+    workload_.Custom("script", "Client 1 runs exactly these transactions, in order, then stops", kScriptSchema,
+                     [](const JsonValue& v, const ScenarioInfo&, Config& c) {
+                       std::optional<JsonArray> script = v.AsArray();
+                       if (!script) return;
+                       for (size_t i = 0; i < script->size() && v.ctx()->ok(); ++i) {
+                         ReadScriptedTx(script->At(i), c, c.client.script);
+                       }
+                     });
+    MixKey<Config>(workload_, "Relative weights",
+                   {{"read", "read every account", Field(&Config::client, &Cl::read_weight)},
+                    {"transfer", "move money between two accounts", Field(&Config::client, &Cl::transfer_weight)}});
+    Bug("commit_on_majority", "the coordinator commits on a majority of yes votes",
+        Field(&Config::commit, &O::bug_commit_on_majority));
+    Bug("vote_not_persisted", "a participant's yes vote is not forced to disk",
+        Field(&Config::commit, &O::bug_vote_not_persisted));
+    Bug("decision_not_logged", "the coordinator announces before it logs its decision",
+        Field(&Config::commit, &O::bug_decision_not_logged));
+  }
   std::string name() const override { return three_phase_ ? "3pc" : "2pc"; }
   std::string description() const override {
     return three_phase_ ? "three-phase commit over sharded bank accounts (non-blocking under crashes)"
@@ -149,11 +223,6 @@ class CommitProtocol : public Protocol {
   }
   // Server 1 coordinates; the others are the participants.
   int min_servers() const override { return 2; }
-  std::vector<NamedItem> bugs() const override {
-    return {{"commit_on_majority", "the coordinator commits on a majority of yes votes"},
-            {"vote_not_persisted", "a participant's yes vote is not forced to disk"},
-            {"decision_not_logged", "the coordinator announces before it logs its decision"}};
-  }
   std::vector<NamedItem> facts() const override {
     return {{"committed", "transactions some process decided to commit"},
             {"aborted", "transactions some process decided to abort"},
@@ -161,67 +230,14 @@ class CommitProtocol : public Protocol {
             {"blocked_ms_max", "longest time a participant sat uncertain, holding locks (ms)"},
             {"blocked_ms_total", "all participants' uncertain time (ms)"}};
   }
-  std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo& info, JsonObject* options,
-                                                  JsonObject* workload) const override {
-    auto c = std::make_shared<Config>();
-    CommitOptions& o = c->commit;
-    o.three_phase = three_phase_;
+ protected:
+  void Defaults(const ScenarioInfo& info, Config& c) const override {
     DSIM_ASSERT(info.num_servers >= min_servers());
-    if (options != nullptr) {
-      o.accounts = static_cast<int>(options->Int("accounts", o.accounts, 2, 100000));
-      o.initial_balance = options->Int("initial_balance", o.initial_balance, 0, 1'000'000'000);
-      o.vote_timeout_ns = options->Duration("vote_timeout", o.vote_timeout_ns, 1);
-      o.resend_ns = options->Duration("resend", o.resend_ns, 1);
-      o.uncertain_timeout_ns = options->Duration("uncertain_timeout", o.uncertain_timeout_ns, 1);
-      if (three_phase_) {
-        o.preack_timeout_ns = options->Duration("preack_timeout", o.preack_timeout_ns, 1);
-        o.termination_wait_ns = options->Duration("termination_wait", o.termination_wait_ns, 1);
-      }
-    }
-    c->num_clients = 2;
-    c->client.stop_ns = info.duration_ns / 10 * 9;  // let the last transactions finish
-    if (workload != nullptr) {
-      c->num_clients = static_cast<int>(workload->Int("clients", c->num_clients, 1, 32));
-      c->client.think_ns = workload->Duration("think", c->client.think_ns, 0);
-      c->client.timeout_ns = workload->Duration("timeout", c->client.timeout_ns, 1);
-      c->client.max_amount = workload->Int("max_amount", c->client.max_amount, 1, 1'000'000);
-      c->client.stop_ns = workload->Duration("stop", c->client.stop_ns, 0, info.duration_ns);
-      if (std::optional<JsonArray> script = workload->Array("script")) {
-        for (size_t i = 0; i < script->size(); ++i) {
-          std::optional<JsonObject> t = script->At(i).AsObject();
-          if (!t) break;
-          ScriptedTx tx;
-          tx.read_all = t->Bool("read_all", false);
-          if (!tx.read_all) {
-            t->Require("from");
-            t->Require("to");
-            t->Require("amount");
-          }
-          tx.from = static_cast<int32_t>(t->Int("from", 0, 0, o.accounts - 1));
-          tx.to = static_cast<int32_t>(t->Int("to", 1, 0, o.accounts - 1));
-          tx.amount = t->Int("amount", 1, 1, 1'000'000'000);
-          if (t->ctx()->ok() && !tx.read_all && tx.from == tx.to) t->Fail("a transfer needs two accounts");
-          t->Finish();
-          c->client.script.push_back(tx);
-        }
-      }
-      if (std::optional<JsonObject> mix = workload->Object("mix")) {
-        c->client.read_weight = static_cast<int>(mix->Int("read", c->client.read_weight, 0, 1000));
-        c->client.transfer_weight = static_cast<int>(mix->Int("transfer", c->client.transfer_weight, 0, 1000));
-        if (mix->ctx()->ok() && c->client.read_weight + c->client.transfer_weight == 0) {
-          mix->Fail("the mix needs some operation");
-        }
-        mix->Finish();
-      }
-    }
-    o.bug_commit_on_majority = info.bugs.count("commit_on_majority") > 0;
-    o.bug_vote_not_persisted = info.bugs.count("vote_not_persisted") > 0;
-    o.bug_decision_not_logged = info.bugs.count("decision_not_logged") > 0;
-    return c;
+    c.commit.three_phase = three_phase_;
+    c.client.stop_ns = info.duration_ns / 10 * 9;  // let the last transactions finish
   }
-  std::unique_ptr<ProtocolRun> NewRun(const ProtocolConfig& config, const ScenarioInfo& info,
-                                      uint64_t) const override {
-    return std::make_unique<Run>(static_cast<const Config&>(config), info);
+  std::unique_ptr<ProtocolRun> Run(const Config& config, const ScenarioInfo& info, uint64_t) const override {
+    return std::make_unique<CommitRun>(config, info);
   }
 
  private:

@@ -14,12 +14,12 @@ namespace {
 
 struct Config : ProtocolConfig {
   Options options;
-  int64_t detection_bound_ns = 0;
+  int64_t detection_bound_ns = -1;  // -1: timeout + check_interval + 50ms
 };
 
-class Run : public ProtocolRun {
+class HeartbeatRun : public ProtocolRun {
  public:
-  explicit Run(const Config& config) : config_(config) {}
+  explicit HeartbeatRun(const Config& config) : config_(config) {}
 
   std::unique_ptr<Process> NewProcess(NodeId id) override {
     log_.Attach(sim_);
@@ -135,8 +135,23 @@ class Run : public ProtocolRun {
   int detected_ = 0;
 };
 
-class HeartbeatProtocol : public Protocol {
+class HeartbeatProtocol : public ProtocolOf<Config> {
  public:
+  HeartbeatProtocol() {
+    options_.Duration("interval", "Time between heartbeats",
+                      Field(&Config::options, &Options::interval_ns)).AtLeast(1);
+    options_.Duration("timeout", "Silence after which a peer is suspected",
+                      Field(&Config::options, &Options::timeout_ns)).AtLeast(1);
+    options_.Duration("check_interval", "How often silence is checked",
+                      Field(&Config::options, &Options::check_interval_ns)).AtLeast(1);
+    options_.Duration("detection_bound", "crash_detected: a crash must be suspected within this",
+                      Field(&Config::detection_bound_ns))
+        .AtLeast(1)
+        .DefaultText("timeout + check_interval + 50ms");
+    Bug("wall_clock_timeout", "measures silence on the wall clock, which clock steps move",
+        Field(&Config::options, &Options::bug_wall_clock_timeout));
+  }
+
   std::string name() const override { return "heartbeat"; }
   std::string description() const override {
     return "heartbeat failure detector: every server pings the others and suspects a "
@@ -150,10 +165,6 @@ class HeartbeatProtocol : public Protocol {
              "completeness: a crash is suspected within detection_bound by every server "
              "that stays up"}};
   }
-  std::vector<NamedItem> bugs() const override {
-    return {{"wall_clock_timeout",
-             "measures silence on the wall clock, which clock steps move"}};
-  }
   std::vector<NamedItem> facts() const override {
     return {{"suspicions", "number of suspicions"},
             {"false_suspicions", "suspicions of a peer that was up"},
@@ -161,29 +172,15 @@ class HeartbeatProtocol : public Protocol {
             {"detected_crashes", "(crash, observer) pairs detected in time"}};
   }
 
-  std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo& info,
-                                                  JsonObject* options,
-                                                  JsonObject* workload) const override {
-    auto c = std::make_shared<Config>();
-    if (options != nullptr) {
-      c->options.interval_ns = options->Duration("interval", c->options.interval_ns, 1);
-      c->options.timeout_ns = options->Duration("timeout", c->options.timeout_ns, 1);
-      c->options.check_interval_ns =
-          options->Duration("check_interval", c->options.check_interval_ns, 1);
+ protected:
+  void Derive(const ScenarioInfo&, Config& c) const override {
+    if (c.detection_bound_ns < 0) {
+      c.detection_bound_ns = c.options.timeout_ns + c.options.check_interval_ns + 50 * kMillisecond;
     }
-    c->detection_bound_ns = c->options.timeout_ns + c->options.check_interval_ns +
-                            50 * kMillisecond;
-    if (options != nullptr) {
-      c->detection_bound_ns = options->Duration("detection_bound", c->detection_bound_ns, 1);
-    }
-    if (workload != nullptr) workload->Fail("the heartbeat protocol has no workload");
-    c->options.bug_wall_clock_timeout = info.bugs.count("wall_clock_timeout") > 0;
-    return c;
   }
 
-  std::unique_ptr<ProtocolRun> NewRun(const ProtocolConfig& config, const ScenarioInfo&,
-                                      uint64_t) const override {
-    return std::make_unique<Run>(static_cast<const Config&>(config));
+  std::unique_ptr<ProtocolRun> Run(const Config& config, const ScenarioInfo&, uint64_t) const override {
+    return std::make_unique<HeartbeatRun>(config);
   }
 };
 

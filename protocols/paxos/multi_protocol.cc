@@ -22,6 +22,7 @@ namespace dsim::paxos {
 namespace {
 
 struct MultiConfig : ProtocolConfig {
+  MultiConfig() { num_clients = 3; }
   MultiOptions server;
   ClientOptions client;
   uint64_t linearizability_steps = 20'000'000;
@@ -220,8 +221,50 @@ class MultiRun : public ProtocolRun {
   CommandTable commands_{&log_};
 };
 
-class MultiProtocol : public Protocol {
+class MultiProtocol : public ProtocolOf<MultiConfig> {
  public:
+  MultiProtocol() {
+    using C = MultiConfig;
+    using S = MultiOptions;
+    using Cl = ClientOptions;
+    options_.Enum("reads",
+                  "log: reads go through the log (linearizable); lease: the leader answers reads while its "
+                  "lease holds",
+                  Field(&C::server, &S::lease_reads), std::vector<std::pair<std::string, bool>>{{"log", false}, {"lease", true}});
+    options_.Duration("election_timeout", "A follower that hears no leader for uniform [t, 2t] campaigns",
+                      Field(&C::server, &S::election_timeout_ns)).AtLeast(1);
+    options_.Duration("heartbeat", "Leader heartbeat period", Field(&C::server, &S::heartbeat_ns)).AtLeast(1);
+    options_.Duration("lease", "How long a follower that heard the leader promises no one else",
+                      Field(&C::server, &S::lease_ns)).AtLeast(1);
+    options_.Int("lease_max_drift_ppm",
+                 "The clock drift leases tolerate: the leader counts lease * (1 - p)/(1 + p)",
+                 Field(&C::server, &S::max_drift_ppm), 0, 500'000)
+        .DefaultText("100000 = 10%");
+    options_.Int("initial_leader", "A server that campaigns at boot and so leads first (0: none)",
+                 Field(&C::server, &S::initial_leader), 0, kMaxNodes)
+        .AtMost([](const ScenarioInfo& info, const C&) { return info.num_servers; });
+    options_.Int("linearizability_budget", "Search steps for the linearizable check before it answers unknown",
+                 Field(&C::linearizability_steps), 1, INT64_MAX);
+    workload_.WhenPresent([](const ScenarioInfo& info, C& c) { c.client.stop_ns = info.duration_ns; });
+    workload_.Int("clients", "Clients", Field(&C::num_clients), 1, 32);
+    workload_.Int("keys", "Keys k0..k<keys-1>", Field(&C::client, &Cl::keys), 1, 1000);
+    workload_.Int("readers", "The last this many clients only read", Field(&C::client, &Cl::readers), 0, 32)
+        .AtMost([](const ScenarioInfo&, const C& c) { return c.num_clients; });
+    ThinkKey(workload_, Field(&C::client, &Cl::think_ns));
+    TimeoutKey(workload_, Field(&C::client, &Cl::timeout_ns), "An unanswered request is recorded info");
+    StopKey(workload_, Field(&C::client, &Cl::stop_ns), "the run's end");
+    MixKey<C>(workload_, "Relative weights",
+              {{"read", "get", Field(&C::client, &Cl::read_weight)},
+               {"write", "put", Field(&C::client, &Cl::write_weight)},
+               {"cas", "compare-and-set", Field(&C::client, &Cl::cas_weight)}});
+    Bug("acceptor_volatile_promise", "the acceptor keeps its promise only in memory",
+        Field(&C::server, &S::bug_volatile_promise));
+    Bug("proposer_ignores_accepted", "a new leader proposes no-ops where promises reported values",
+        Field(&C::server, &S::bug_ignores_accepted));
+    Bug("quorum_off_by_one", "a quorum is n/2 rather than n/2+1", Field(&C::server, &S::bug_quorum_off_by_one));
+    Bug("lease_without_margin", "lease reads ignore clock drift", Field(&C::server, &S::bug_lease_without_margin));
+  }
+
   std::string name() const override { return "multipaxos"; }
   std::string description() const override {
     return "Multi-Paxos replicated key-value store: stable leader, log reads or leader leases";
@@ -241,12 +284,6 @@ class MultiProtocol : public Protocol {
     return {"agreement", "validity", "learned_chosen", "unique_ballot", "acceptor_monotonic",
             "safe_proposal", "log_order", "linearizable"};
   }
-  std::vector<NamedItem> bugs() const override {
-    return {{"acceptor_volatile_promise", "the acceptor keeps its promise only in memory"},
-            {"proposer_ignores_accepted", "a new leader proposes no-ops where promises reported values"},
-            {"quorum_off_by_one", "a quorum is n/2 rather than n/2+1"},
-            {"lease_without_margin", "lease reads ignore clock drift"}};
-  }
   std::vector<NamedItem> facts() const override {
     std::vector<NamedItem> facts = OutcomeCounts::Facts();
     facts.insert(facts.end(), {{"instances_chosen", "log instances chosen"},
@@ -257,49 +294,10 @@ class MultiProtocol : public Protocol {
     return facts;
   }
 
-  std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo& info, JsonObject* options,
-                                                  JsonObject* workload) const override {
-    auto c = std::make_shared<MultiConfig>();
-    MultiOptions& s = c->server;
-    ClientOptions& cl = c->client;
-    if (options != nullptr) {
-      s.lease_reads = options->Enum("reads", "log", {"log", "lease"}) == "lease";
-      s.election_timeout_ns = options->Duration("election_timeout", s.election_timeout_ns, 1);
-      s.heartbeat_ns = options->Duration("heartbeat", s.heartbeat_ns, 1);
-      s.lease_ns = options->Duration("lease", s.lease_ns, 1);
-      s.max_drift_ppm = options->Int("lease_max_drift_ppm", s.max_drift_ppm, 0, 500'000);
-      s.initial_leader = static_cast<NodeId>(options->Int("initial_leader", 0, 0, info.num_servers));
-      c->linearizability_steps = static_cast<uint64_t>(
-          options->Int("linearizability_budget", static_cast<int64_t>(c->linearizability_steps), 1, INT64_MAX));
-    }
-    c->num_clients = 3;
-    if (workload != nullptr) {
-      c->num_clients = static_cast<int>(workload->Int("clients", c->num_clients, 1, 32));
-      cl.keys = static_cast<int>(workload->Int("keys", cl.keys, 1, 1000));
-      cl.readers = static_cast<int>(workload->Int("readers", 0, 0, c->num_clients));
-      cl.think_ns = workload->Duration("think", cl.think_ns, 0);
-      cl.timeout_ns = workload->Duration("timeout", cl.timeout_ns, 1);
-      cl.stop_ns = workload->Duration("stop", info.duration_ns, 0, info.duration_ns);
-      if (std::optional<JsonObject> mix = workload->Object("mix")) {
-        cl.read_weight = static_cast<int>(mix->Int("read", cl.read_weight, 0, 1000));
-        cl.write_weight = static_cast<int>(mix->Int("write", cl.write_weight, 0, 1000));
-        cl.cas_weight = static_cast<int>(mix->Int("cas", cl.cas_weight, 0, 1000));
-        if (mix->ctx()->ok() && cl.read_weight + cl.write_weight + cl.cas_weight == 0) {
-          mix->Fail("the mix needs some operation");
-        }
-        mix->Finish();
-      }
-    }
-    s.bug_volatile_promise = info.bugs.count("acceptor_volatile_promise") > 0;
-    s.bug_ignores_accepted = info.bugs.count("proposer_ignores_accepted") > 0;
-    s.bug_quorum_off_by_one = info.bugs.count("quorum_off_by_one") > 0;
-    s.bug_lease_without_margin = info.bugs.count("lease_without_margin") > 0;
-    return c;
-  }
-
-  std::unique_ptr<ProtocolRun> NewRun(const ProtocolConfig& config, const ScenarioInfo& info,
-                                      uint64_t) const override {
-    return std::make_unique<MultiRun>(static_cast<const MultiConfig&>(config), info);
+ protected:
+  std::unique_ptr<ProtocolRun> Run(const MultiConfig& config, const ScenarioInfo& info,
+                                   uint64_t) const override {
+    return std::make_unique<MultiRun>(config, info);
   }
 };
 

@@ -11,7 +11,8 @@ namespace dsim::paxos {
 namespace {
 
 struct SingleConfig : ProtocolConfig {
-  SingleOptions options;
+  SingleConfig() { options.proposers = {1}; }
+  SingleOptions options;  // num_clients 0: one per proposer
 };
 
 class SingleRun : public ProtocolRun {
@@ -54,8 +55,57 @@ class SingleRun : public ProtocolRun {
   SingleRecord record_;
 };
 
-class SingleProtocol : public Protocol {
+class SingleProtocol : public ProtocolOf<SingleConfig> {
  public:
+  SingleProtocol() {
+    using C = SingleConfig;
+    using O = SingleOptions;
+    options_.Nodes("proposers", "Servers that propose", Field(&C::options, &O::proposers));
+    options_.Nodes("acceptors", "Servers that accept", Field(&C::options, &O::acceptors))
+        .DefaultText("all servers");
+    options_.Nodes("learners",
+                   "Servers that learn from acceptors; a proposer also learns the fate of its own ballots",
+                   Field(&C::options, &O::learners))
+        .DefaultText("all servers");
+    options_.Bool("backoff",
+                  "Randomized backoff before retrying a failed ballot; without it proposers can duel forever",
+                  Field(&C::options, &O::backoff));
+    options_.Duration("backoff_base", "The backoff is uniform up to base * 2^failures",
+                      Field(&C::options, &O::backoff_base_ns)).AtLeast(1);
+    options_.Duration("backoff_max", "Cap of the backoff", Field(&C::options, &O::backoff_max_ns)).AtLeast(1);
+    options_.Duration("phase_timeout", "A phase not done by then is abandoned",
+                      Field(&C::options, &O::phase_timeout_ns)).AtLeast(1);
+    options_.Bool("nack_on_preempt",
+                  "An acceptor that promises a higher ballot tells the proposer it promised before",
+                  Field(&C::options, &O::nack_on_preempt));
+    options_.Check([](JsonObject& o, const ScenarioInfo&, C& c) {
+      if (c.options.proposers.empty() || c.options.acceptors.empty()) {
+        o.Fail("paxos needs at least one proposer and one acceptor");
+      }
+    });
+    workload_.Int("clients", "Client c proposes the value \"c<c>\" through proposer (c - 1) mod P",
+                  Field(&C::num_clients), 1, 16)
+        .DefaultText("one per proposer");
+    workload_.Duration("timeout", "A client that hears no decision by then records info",
+                       Field(&C::options, &O::client_timeout_ns)).AtLeast(1);
+    workload_
+        .Custom("invoke_at", "When each client proposes",
+                {{"type", "array"}, {"items", {{"$ref", "#/$defs/duration"}}}},
+                [](const JsonValue& v, const ScenarioInfo& info, C& c) {
+                  std::optional<JsonArray> arr = v.AsArray();
+                  if (!arr) return;
+                  for (size_t i = 0; i < arr->size(); ++i) {
+                    c.options.invoke_at_ns.push_back(arr->At(i).AsDuration(0, info.duration_ns).value_or(0));
+                  }
+                })
+        .DefaultText("0");
+    Bug("acceptor_volatile_promise", "the acceptor keeps its promise only in memory",
+        Field(&C::options, &O::bug_volatile_promise));
+    Bug("proposer_ignores_accepted", "phase 2 uses the proposer's own value",
+        Field(&C::options, &O::bug_ignores_accepted));
+    Bug("quorum_off_by_one", "a quorum is n/2 rather than n/2+1", Field(&C::options, &O::bug_quorum_off_by_one));
+  }
+
   std::string name() const override { return "paxos"; }
   std::string description() const override {
     return "single-decree Paxos: proposers, acceptors and learners choose one client value";
@@ -68,11 +118,6 @@ class SingleProtocol : public Protocol {
             {"acceptor_monotonic", "P5: an acceptor's promise never decreases, across restarts"},
             {"safe_proposal", "P6: phase 2 proposes the value of the highest accepted ballot reported"}};
   }
-  std::vector<NamedItem> bugs() const override {
-    return {{"acceptor_volatile_promise", "the acceptor keeps its promise only in memory"},
-            {"proposer_ignores_accepted", "phase 2 uses the proposer's own value"},
-            {"quorum_off_by_one", "a quorum is n/2 rather than n/2+1"}};
-  }
   std::vector<NamedItem> facts() const override {
     return {{"decided", "whether a value was chosen"},
             {"chosen", "the chosen value, or null"},
@@ -80,45 +125,17 @@ class SingleProtocol : public Protocol {
             {"ballots", "per proposer, the ballots it used (round.id)"},
             {"last_proposal", "per proposer, the value of its last phase 2"}};
   }
-  std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo& info, JsonObject* options,
-                                                  JsonObject* workload) const override {
-    auto c = std::make_shared<SingleConfig>();
-    SingleOptions& o = c->options;
-    const int n = info.num_servers;
-    for (NodeId id = 1; id <= n; ++id) o.acceptors.push_back(id);
-    o.learners = o.acceptors;
-    o.proposers = {1};
-    if (options != nullptr) {
-      if (auto v = options->Value("proposers")) o.proposers = ReadNodeList(*v, n).value_or(o.proposers);
-      if (auto v = options->Value("acceptors")) o.acceptors = ReadNodeList(*v, n).value_or(o.acceptors);
-      if (auto v = options->Value("learners")) o.learners = ReadNodeList(*v, n).value_or(o.learners);
-      o.backoff = options->Bool("backoff", o.backoff);
-      o.backoff_base_ns = options->Duration("backoff_base", o.backoff_base_ns, 1);
-      o.backoff_max_ns = options->Duration("backoff_max", o.backoff_max_ns, 1);
-      o.phase_timeout_ns = options->Duration("phase_timeout", o.phase_timeout_ns, 1);
-      o.nack_on_preempt = options->Bool("nack_on_preempt", o.nack_on_preempt);
-      if (options->ctx()->ok() && (o.proposers.empty() || o.acceptors.empty())) {
-        options->Fail("paxos needs at least one proposer and one acceptor");
-      }
-    }
-    c->num_clients = static_cast<int>(o.proposers.size());
-    if (workload != nullptr) {
-      c->num_clients = static_cast<int>(workload->Int("clients", c->num_clients, 1, 16));
-      o.client_timeout_ns = workload->Duration("timeout", o.client_timeout_ns, 1);
-      if (auto arr = workload->Array("invoke_at")) {
-        for (size_t i = 0; i < arr->size(); ++i) {
-          o.invoke_at_ns.push_back(arr->At(i).AsDuration(0, info.duration_ns).value_or(0));
-        }
-      }
-    }
-    o.bug_volatile_promise = info.bugs.count("acceptor_volatile_promise") > 0;
-    o.bug_ignores_accepted = info.bugs.count("proposer_ignores_accepted") > 0;
-    o.bug_quorum_off_by_one = info.bugs.count("quorum_off_by_one") > 0;
-    return c;
+ protected:
+  void Defaults(const ScenarioInfo& info, SingleConfig& c) const override {
+    for (NodeId id = 1; id <= info.num_servers; ++id) c.options.acceptors.push_back(id);
+    c.options.learners = c.options.acceptors;
   }
-  std::unique_ptr<ProtocolRun> NewRun(const ProtocolConfig& config, const ScenarioInfo& info,
-                                      uint64_t) const override {
-    return std::make_unique<SingleRun>(static_cast<const SingleConfig&>(config), info.num_servers);
+  void Derive(const ScenarioInfo&, SingleConfig& c) const override {
+    if (c.num_clients == 0) c.num_clients = static_cast<int>(c.options.proposers.size());
+  }
+  std::unique_ptr<ProtocolRun> Run(const SingleConfig& config, const ScenarioInfo& info,
+                                   uint64_t) const override {
+    return std::make_unique<SingleRun>(config, info.num_servers);
   }
 };
 

@@ -12,8 +12,111 @@
 namespace dsim::zab {
 namespace {
 
-class ZabProtocol : public Protocol {
+class ZabProtocol : public ProtocolOf<ZabConfig> {
  public:
+  ZabProtocol() {
+    using C = ZabConfig;
+    using S = ServerOptions;
+    using Cl = ClientOptions;
+    options_.Duration("tick",
+                      "ZooKeeper's tickTime: the unit of initLimit and syncLimit, and how often the leader pings",
+                      Field(&C::server, &S::tick_ns)).AtLeast(1);
+    options_.Int("init_limit",
+                 "Ticks a leader has to gather a quorum and establish itself, and a follower to be brought in sync",
+                 Field(&C::server, &S::init_limit), 1, 1000);
+    options_.Int("sync_limit",
+                 "Ticks of silence after which a leader gives up on a follower, or a follower on its leader",
+                 Field(&C::server, &S::sync_limit), 1, 1000);
+    options_.Duration("finalize_wait",
+                      "FastLeaderElection: how long a quorum must agree with no better vote arriving",
+                      Field(&C::server, &S::finalize_wait_ns));
+    options_.Duration("notification_timeout",
+                      "FastLeaderElection: resend notifications after this silence, doubling each time",
+                      Field(&C::server, &S::notification_timeout_ns)).AtLeast(1);
+    options_.Duration("write_cost",
+                      "CPU time the leader spends per write it proposes, for the throughput model",
+                      Field(&C::server, &S::write_cost_ns));
+    options_.Duration("read_cost", "CPU time a server spends per read it answers, for the throughput model",
+                      Field(&C::server, &S::read_cost_ns));
+    options_.Duration("ack_cost", "CPU time the leader spends per follower ack, for the throughput model",
+                      Field(&C::server, &S::ack_cost_ns));
+    options_.Duration("progress_from", "progress: judge from this time", Field(&C::progress_from_ns))
+        .UpToRunEnd()
+        .DefaultText("the last scheduled fault");
+    options_.Duration("progress_within", "progress: a leader must be established within this long",
+                      Field(&C::progress_within_ns)).AtLeast(1);
+    options_.Int("linearizability_budget",
+                 "Search steps for the linearizability and sequential-consistency checks before answering "
+                 "unknown",
+                 Field(&C::linearizability_steps), 1, INT64_MAX);
+
+    workload_.WhenPresent([](const ScenarioInfo& info, C& c) { c.client.stop_ns = info.duration_ns; });
+    workload_.Enum("recipe",
+                   "What the clients do: registers; a lock guarding a resource; leader election; a queue; "
+                   "configuration publish/subscribe; group membership",
+                   Field(&C::client, &Cl::recipe),
+                   std::vector<std::pair<std::string, std::string>>{{"kv", "kv"},
+                                                                    {"lock", "lock"},
+                                                                    {"election", "election"},
+                                                                    {"queue", "queue"},
+                                                                    {"config", "config"},
+                                                                    {"membership", "membership"}});
+    workload_.Int("clients",
+                  "ZooKeeper clients; the lock recipe adds the protected resource as one more node after them",
+                  Field(&C::clients), 1, 2000);
+    ThinkKey(workload_, Field(&C::client, &Cl::think_ns));
+    TimeoutKey(workload_, Field(&C::client, &Cl::request_timeout_ns),
+               "A request unanswered this long means the connection is lost: its outcome is unknown and the "
+               "client moves to another server");
+    workload_.Duration("session_timeout",
+                       "The session timeout a client asks for; the leader expires a session not heard from "
+                       "for this long",
+                       Field(&C::client, &Cl::session_timeout_ns)).AtLeast(1);
+    workload_.Duration("start", "Clients first connect at this local time", Field(&C::client, &Cl::start_ns))
+        .UpToRunEnd();
+    StopKey(workload_, Field(&C::client, &Cl::stop_ns), "the run's end");
+    workload_.Duration("resume", "kv: clients quiet since stop start again at this local time",
+                       Field(&C::client, &Cl::resume_ns))
+        .UpToRunEnd()
+        .DefaultText("never");
+    workload_.Nodes("connect_to", "Servers the clients start on, taken in turn",
+                    Field(&C::client, &Cl::connect_to))
+        .DefaultText("clients spread over all servers");
+    workload_.Duration("stagger", "lock, election: client i first tries after (i-1) times this",
+                       Field(&C::client, &Cl::stagger_ns));
+    workload_.Int("keys", "kv: registers /k0../k<keys-1>", Field(&C::client, &Cl::keys), 1, 1000);
+    workload_.Int("readers", "kv: the last this many clients never write", Field(&C::client, &Cl::readers), 0,
+                  2000)
+        .AtMost([](const ScenarioInfo&, const C& c) { return c.clients; });
+    MixKey<C>(workload_, "kv: relative weights",
+              {{"read", "getData on the connected server", Field(&C::client, &Cl::read_weight)},
+               {"write", "setData, or create the first time", Field(&C::client, &Cl::write_weight)},
+               {"sync_read", "sync, then getData", Field(&C::client, &Cl::sync_read_weight)}});
+    workload_.Duration("hold", "lock, election: how long a holder keeps the lock or leads",
+                       Field(&C::client, &Cl::hold_ns)).AtLeast(1);
+    workload_.Bool("fencing", "lock: the resource refuses a token lower than one it has accepted",
+                   Field(&C::fencing));
+    workload_.Duration("publish_interval", "config: time between published versions",
+                       Field(&C::client, &Cl::publish_interval_ns)).AtLeast(1);
+    workload_.Int("versions", "config: how many versions the publisher writes", Field(&C::client, &Cl::versions),
+                  1, 100000);
+    workload_.Check([](JsonObject& o, const ScenarioInfo&, C& c) {
+      if (c.client.resume_ns >= 0 && c.client.resume_ns <= c.client.stop_ns) {
+        o.Fail("\"resume\" must come after \"stop\"");
+      }
+    });
+
+    Bug("commit_without_quorum", "the leader commits a proposal on its own ack",
+        Field(&C::server, &S::bug_commit_without_quorum));
+    Bug("ack_before_persist", "a follower acks a proposal (and NEWLEADER) before its log write is durable",
+        Field(&C::server, &S::bug_ack_before_persist));
+    Bug("skip_truncate",
+        "a new leader sends DIFF where TRUNC was due: a follower keeps a tail only the old leader had",
+        Field(&C::server, &S::bug_skip_truncate));
+    Bug("vote_ignores_epoch", "FastLeaderElection compares zxid and id, not the epoch first",
+        Field(&C::server, &S::bug_vote_ignores_epoch));
+  }
+
   std::string name() const override { return "zab"; }
   std::string description() const override {
     return "ZooKeeper: FastLeaderElection, ZAB atomic broadcast, the data tree, sessions and recipes";
@@ -50,21 +153,14 @@ class ZabProtocol : public Protocol {
     return all;
   }
   // The stack's checks, and those of the recipe the workload runs.
-  std::vector<std::string> default_checks_for(const ProtocolConfig& config) const override {
-    const std::string& recipe = static_cast<const ZabConfig&>(config).client.recipe;
+  std::vector<std::string> DefaultChecksFor(const ZabConfig& config) const override {
+    const std::string& recipe = config.client.recipe;
     std::vector<std::string> names;
     for (const std::string& name : default_checks()) {
       auto it = RecipeOfCheck().find(name);
       if (it == RecipeOfCheck().end() || it->second == recipe) names.push_back(name);
     }
     return names;
-  }
-  std::vector<NamedItem> bugs() const override {
-    return {{"commit_without_quorum", "the leader commits a proposal on its own ack"},
-            {"ack_before_persist", "a follower acks a proposal (and NEWLEADER) before its log write is durable"},
-            {"skip_truncate", "a new leader sends DIFF where TRUNC was due: a follower keeps a tail only the "
-                              "old leader had"},
-            {"vote_ignores_epoch", "FastLeaderElection compares zxid and id, not the epoch first"}};
   }
   std::vector<NamedItem> facts() const override {
     std::vector<NamedItem> facts = {{"leader", "the last server established as leader (0: none)"},
@@ -94,68 +190,13 @@ class ZabProtocol : public Protocol {
     return facts;
   }
 
-  std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo& info, JsonObject* options,
-                                                  JsonObject* workload) const override {
-    auto c = std::make_shared<ZabConfig>();
-    ServerOptions& s = c->server;
-    ClientOptions& cl = c->client;
-    if (options != nullptr) {
-      s.tick_ns = options->Duration("tick", s.tick_ns, 1);
-      s.init_limit = static_cast<int>(options->Int("init_limit", s.init_limit, 1, 1000));
-      s.sync_limit = static_cast<int>(options->Int("sync_limit", s.sync_limit, 1, 1000));
-      s.finalize_wait_ns = options->Duration("finalize_wait", s.finalize_wait_ns, 0);
-      s.notification_timeout_ns = options->Duration("notification_timeout", s.notification_timeout_ns, 1);
-      s.write_cost_ns = options->Duration("write_cost", 0, 0);
-      s.read_cost_ns = options->Duration("read_cost", 0, 0);
-      s.ack_cost_ns = options->Duration("ack_cost", 0, 0);
-      c->progress_from_ns = options->Duration("progress_from", -1, 0, info.duration_ns);
-      c->progress_within_ns = options->Duration("progress_within", c->progress_within_ns, 1);
-      c->linearizability_steps = static_cast<uint64_t>(
-          options->Int("linearizability_budget", static_cast<int64_t>(c->linearizability_steps), 1, INT64_MAX));
-    }
-    if (workload != nullptr) {
-      cl.recipe = workload->Enum("recipe", cl.recipe, {"kv", "lock", "election", "queue", "config", "membership"});
-      c->clients = static_cast<int>(workload->Int("clients", c->clients, 1, 2000));
-      cl.think_ns = workload->Duration("think", cl.think_ns, 0);
-      cl.request_timeout_ns = workload->Duration("timeout", cl.request_timeout_ns, 1);
-      cl.session_timeout_ns = workload->Duration("session_timeout", cl.session_timeout_ns, 1);
-      cl.start_ns = workload->Duration("start", 0, 0, info.duration_ns);
-      cl.stop_ns = workload->Duration("stop", info.duration_ns, 0, info.duration_ns);
-      cl.resume_ns = workload->Duration("resume", -1, 0, info.duration_ns);
-      if (cl.resume_ns >= 0 && cl.resume_ns <= cl.stop_ns && workload->ctx()->ok()) {
-        workload->Fail("\"resume\" must come after \"stop\"");
-      }
-      if (std::optional<JsonValue> v = workload->Value("connect_to")) {
-        cl.connect_to = ReadNodeList(*v, info.num_servers).value_or(std::vector<NodeId>{});
-      }
-      cl.stagger_ns = workload->Duration("stagger", 0, 0);
-      cl.keys = static_cast<int>(workload->Int("keys", cl.keys, 1, 1000));
-      cl.readers = static_cast<int>(workload->Int("readers", 0, 0, c->clients));
-      if (std::optional<JsonObject> mix = workload->Object("mix")) {
-        cl.read_weight = static_cast<int>(mix->Int("read", cl.read_weight, 0, 1000));
-        cl.write_weight = static_cast<int>(mix->Int("write", cl.write_weight, 0, 1000));
-        cl.sync_read_weight = static_cast<int>(mix->Int("sync_read", cl.sync_read_weight, 0, 1000));
-        if (mix->ctx()->ok() && cl.read_weight + cl.write_weight + cl.sync_read_weight == 0) {
-          mix->Fail("the mix needs some operation");
-        }
-        mix->Finish();
-      }
-      cl.hold_ns = workload->Duration("hold", cl.hold_ns, 1);
-      c->fencing = workload->Bool("fencing", false);
-      cl.publish_interval_ns = workload->Duration("publish_interval", cl.publish_interval_ns, 1);
-      cl.versions = static_cast<int>(workload->Int("versions", cl.versions, 1, 100000));
-    }
-    c->num_clients = c->clients + (cl.recipe == "lock" ? 1 : 0);
-    s.bug_commit_without_quorum = info.bugs.count("commit_without_quorum") > 0;
-    s.bug_ack_before_persist = info.bugs.count("ack_before_persist") > 0;
-    s.bug_skip_truncate = info.bugs.count("skip_truncate") > 0;
-    s.bug_vote_ignores_epoch = info.bugs.count("vote_ignores_epoch") > 0;
-    return c;
+ protected:
+  void Derive(const ScenarioInfo&, ZabConfig& c) const override {
+    c.num_clients = c.clients + (c.client.recipe == "lock" ? 1 : 0);
   }
-
-  std::unique_ptr<ProtocolRun> NewRun(const ProtocolConfig& config, const ScenarioInfo& info,
-                                      uint64_t) const override {
-    return NewZabRun(static_cast<const ZabConfig&>(config), info);
+  std::unique_ptr<ProtocolRun> Run(const ZabConfig& config, const ScenarioInfo& info,
+                                   uint64_t) const override {
+    return NewZabRun(config, info);
   }
 };
 

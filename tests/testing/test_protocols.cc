@@ -93,8 +93,12 @@ class PingRun : public ProtocolRun {
   PongLog log_;
 };
 
-class PingPongProtocol : public Protocol {
+class PingPongProtocol : public ProtocolOf<PingConfig> {
  public:
+  PingPongProtocol() {
+    options_.Duration("interval", "time between pings", Field(&PingConfig::interval_ns)).AtLeast(1);
+    options_.Int("payload_bytes", "padding per ping", Field(&PingConfig::payload_bytes), 0, 1 << 20);
+  }
   std::string name() const override { return "pingpong"; }
   std::string description() const override { return "test-only: ping the next server"; }
   std::vector<NamedItem> checks() const override {
@@ -103,19 +107,9 @@ class PingPongProtocol : public Protocol {
   std::vector<NamedItem> facts() const override {
     return {{"round_trips", ""}, {"out_of_order", ""}};
   }
-  std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo&, JsonObject* options,
-                                                  JsonObject* workload) const override {
-    auto c = std::make_shared<PingConfig>();
-    if (options) {
-      c->interval_ns = options->Duration("interval", c->interval_ns, 1);
-      c->payload_bytes = static_cast<int>(options->Int("payload_bytes", 0, 0, 1 << 20));
-    }
-    if (workload) workload->Fail("pingpong has no workload");
-    return c;
-  }
-  std::unique_ptr<ProtocolRun> NewRun(const ProtocolConfig& c, const ScenarioInfo&,
-                                      uint64_t) const override {
-    return std::make_unique<PingRun>(static_cast<const PingConfig&>(c));
+ protected:
+  std::unique_ptr<ProtocolRun> Run(const PingConfig& c, const ScenarioInfo&, uint64_t) const override {
+    return std::make_unique<PingRun>(c);
   }
 };
 
@@ -197,8 +191,11 @@ class FloodRun : public ProtocolRun {
   FloodLog log_;
 };
 
-class FloodProtocol : public Protocol {
+class FloodProtocol : public ProtocolOf<FloodConfig> {
  public:
+  FloodProtocol() {
+    options_.Duration("interval", "time between floods", Field(&FloodConfig::interval_ns)).AtLeast(1);
+  }
   std::string name() const override { return "flood"; }
   std::string description() const override { return "test-only: flooding broadcast"; }
   std::vector<NamedItem> checks() const override {
@@ -206,16 +203,9 @@ class FloodProtocol : public Protocol {
             {"no_duplicates", "no server delivered a flood twice"}};
   }
   std::vector<NamedItem> facts() const override { return {{"floods", ""}, {"deliveries", ""}}; }
-  std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo&, JsonObject* options,
-                                                  JsonObject* workload) const override {
-    auto c = std::make_shared<FloodConfig>();
-    if (options) c->interval_ns = options->Duration("interval", c->interval_ns, 1);
-    if (workload) workload->Fail("flood has no workload");
-    return c;
-  }
-  std::unique_ptr<ProtocolRun> NewRun(const ProtocolConfig& c, const ScenarioInfo&,
-                                      uint64_t) const override {
-    return std::make_unique<FloodRun>(static_cast<const FloodConfig&>(c));
+ protected:
+  std::unique_ptr<ProtocolRun> Run(const FloodConfig& c, const ScenarioInfo&, uint64_t) const override {
+    return std::make_unique<FloodRun>(c);
   }
 };
 
@@ -236,6 +226,7 @@ struct IncrOk {
 };
 
 struct CounterConfig : ProtocolConfig {
+  CounterConfig() { num_clients = 2; }
   int64_t think_ns = 5 * kMillisecond;
   int64_t timeout_ns = 50 * kMillisecond;
   bool bug_reply_before_sync = false;
@@ -338,33 +329,23 @@ class CounterRun : public ProtocolRun {
   const CounterConfig& c_;
 };
 
-class CounterProtocol : public Protocol {
+class CounterProtocol : public ProtocolOf<CounterConfig> {
  public:
+  CounterProtocol() {
+    workload_.Int("clients", "clients", Field(&CounterConfig::num_clients), 1, 32);
+    ThinkKey(workload_, Field(&CounterConfig::think_ns)).AtLeast(1);
+    TimeoutKey(workload_, Field(&CounterConfig::timeout_ns), "an unanswered increment is unknown");
+    Bug("reply_before_sync", "acknowledge before the write is durable", Field(&CounterConfig::bug_reply_before_sync));
+  }
   std::string name() const override { return "counter"; }
   std::string description() const override { return "test-only: a durable counter"; }
   std::vector<NamedItem> checks() const override {
     return {{"acknowledged_durable", "every acknowledged increment survives crashes"}};
   }
-  std::vector<NamedItem> bugs() const override {
-    return {{"reply_before_sync", "acknowledge before the write is durable"}};
-  }
   std::vector<NamedItem> facts() const override { return {{"ok", ""}, {"unknown", ""}}; }
-  std::shared_ptr<const ProtocolConfig> Configure(const ScenarioInfo& info, JsonObject* options,
-                                                  JsonObject* workload) const override {
-    auto c = std::make_shared<CounterConfig>();
-    c->num_clients = 2;
-    if (workload) {
-      c->num_clients = static_cast<int>(workload->Int("clients", 2, 1, 32));
-      c->think_ns = workload->Duration("think", c->think_ns, 1);
-      c->timeout_ns = workload->Duration("timeout", c->timeout_ns, 1);
-    }
-    if (options) options->Fail("counter has no options");
-    c->bug_reply_before_sync = info.bugs.count("reply_before_sync") > 0;
-    return c;
-  }
-  std::unique_ptr<ProtocolRun> NewRun(const ProtocolConfig& c, const ScenarioInfo&,
-                                      uint64_t) const override {
-    return std::make_unique<CounterRun>(static_cast<const CounterConfig&>(c));
+ protected:
+  std::unique_ptr<ProtocolRun> Run(const CounterConfig& c, const ScenarioInfo&, uint64_t) const override {
+    return std::make_unique<CounterRun>(c);
   }
 };
 

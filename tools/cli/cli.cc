@@ -26,6 +26,7 @@ ABSL_FLAG(std::string, timeout, "",
           "give up after this long (such as \"10s\") and answer unknown (exit 3)");
 ABSL_FLAG(std::string, init, "",
           "initial value of every register (default nil; kv default \"\"); Knossos uses 0");
+ABSL_FLAG(bool, check, false, "only report whether the file is up to date (exit 1 if not)");
 ABSL_FLAG(std::string, nil_read, "absent",
           "what a read of nil means: absent (the register was nil) or unknown (Knossos)");
 
@@ -68,8 +69,15 @@ const std::map<std::string, Command>& Commands() {
         {"model", "json", "timeout", "init", "nil_read"}}},
       {"protocols",
        {"dsim protocols",
-        "Lists the registered protocols with their checks, planted bugs and facts.",
+        "Lists the registered protocols with their checks, planted bugs, facts and the\n"
+        "keys of their \"options\" and \"workload\", with each key's default.",
         {}}},
+      {"schema",
+       {"dsim schema FILE [--check]",
+        "Rewrites the protocols' parts of the scenario schema FILE (scenarios/schema.json:\n"
+        "each protocol's options, workload, checks, bugs and facts) from their\n"
+        "declarations. With --check, changes nothing and exits 1 if FILE is out of date.",
+        {"check"}}},
   };
   return *commands;
 }
@@ -223,17 +231,8 @@ int RunCli(const std::vector<std::string>& args, const ProtocolRegistry& registr
   if (command == "fuzz") return FuzzCommand(positional, registry, io);
   if (command == "diff") return DiffCommand(positional, io);
   if (command == "check") return CheckCommand(positional, io);
-  // protocols
-  for (const std::string& name : registry.Names()) {
-    const Protocol* p = registry.Find(name);
-    io.out << name << ": " << p->description() << "\n  checks:\n";
-    for (const NamedItem& c : p->checks()) io.out << "    " << c.name << " - " << c.doc << "\n";
-    if (!p->bugs().empty()) io.out << "  planted bugs (\"bugs\": [...]):\n";
-    for (const NamedItem& b : p->bugs()) io.out << "    " << b.name << " - " << b.doc << "\n";
-    if (!p->facts().empty()) io.out << "  facts:\n";
-    for (const NamedItem& f : p->facts()) io.out << "    " << f.name << " - " << f.doc << "\n";
-  }
-  return kExitOk;
+  if (command == "schema") return SchemaCommand(positional, registry, io);
+  return ProtocolsCommand(registry, io);
 }
 
 }  // namespace dsim

@@ -37,6 +37,9 @@ int FuzzCommand(const std::vector<std::string>& positional, const ProtocolRegist
                 CliIo io);
 int DiffCommand(const std::vector<std::string>& positional, CliIo io);
 int CheckCommand(const std::vector<std::string>& positional, CliIo io);
+int ProtocolsCommand(const ProtocolRegistry& registry, CliIo io);
+int SchemaCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
+                  CliIo io);
 
 // "A..B" or "N" into an inclusive range.
 absl::StatusOr<std::pair<uint64_t, uint64_t>> ParseSeedRange(const std::string& text);
