@@ -9,105 +9,6 @@
 #include "sim/time.h"
 
 namespace dsim {
-namespace {
-
-std::string Nodes(const std::vector<NodeId>& ids) {
-  return ids.empty() ? "[all]" : absl::StrCat("[", absl::StrJoin(ids, " "), "]");
-}
-
-std::string DescribeLink(const LinkChange& c) {
-  std::vector<std::string> parts;
-  if (c.latency) parts.push_back(absl::StrCat("latency ", c.latency->ToString()));
-  if (c.loss) parts.push_back(absl::StrFormat("loss %g", *c.loss));
-  if (c.duplicate) parts.push_back(absl::StrFormat("duplicate %g", *c.duplicate));
-  if (c.reorder) parts.push_back(absl::StrFormat("reorder %g", *c.reorder));
-  if (c.fifo) parts.push_back(*c.fifo ? "fifo" : "datagram");
-  return absl::StrJoin(parts, ", ");
-}
-
-}  // namespace
-
-const char* FaultKindName(Fault::Kind kind) {
-  switch (kind) {
-    case Fault::Kind::kCrash:
-      return "crash";
-    case Fault::Kind::kRestart:
-      return "restart";
-    case Fault::Kind::kPartition:
-      return "partition";
-    case Fault::Kind::kHeal:
-      return "heal";
-    case Fault::Kind::kIsolate:
-      return "isolate";
-    case Fault::Kind::kCut:
-      return "cut";
-    case Fault::Kind::kBridge:
-      return "bridge";
-    case Fault::Kind::kClockStep:
-      return "clock_step";
-    case Fault::Kind::kClockDrift:
-      return "clock_drift";
-    case Fault::Kind::kPause:
-      return "pause";
-    case Fault::Kind::kLink:
-      return "link";
-  }
-  return "?";
-}
-
-void ApplyFault(Simulator& sim, const Fault& f, FaultLayer layer) {
-  Network& net = sim.network();
-  switch (f.kind) {
-    case Fault::Kind::kCrash:
-      sim.Crash(f.node, f.lose_unsynced);
-      return;
-    case Fault::Kind::kRestart:
-      sim.Restart(f.node);
-      return;
-    case Fault::Kind::kPartition: {
-      net.Partition(f.groups, layer);
-      std::vector<std::string> gs;
-      for (const auto& g : f.groups) gs.push_back(Nodes(g));
-      sim.LogFault(absl::StrCat("partition ", absl::StrJoin(gs, " | ")));
-      return;
-    }
-    case Fault::Kind::kHeal:
-      if (layer == kNemesisLayer) {
-        net.HealNemesis();
-      } else {
-        net.Heal();
-      }
-      sim.LogFault("heal");
-      return;
-    case Fault::Kind::kIsolate:
-      net.Isolate(f.node, layer);
-      sim.LogFault(absl::StrFormat("isolate n%d", f.node));
-      return;
-    case Fault::Kind::kCut:
-      net.Cut(f.from, f.to, layer);
-      sim.LogFault(absl::StrFormat("cut %s -> %s", Nodes(f.from), Nodes(f.to)));
-      return;
-    case Fault::Kind::kBridge:
-      net.Bridge(f.groups[0], f.groups[1], f.node, layer);
-      sim.LogFault(absl::StrFormat("bridge %s <n%d> %s", Nodes(f.groups[0]), f.node,
-                                   Nodes(f.groups[1])));
-      return;
-    case Fault::Kind::kClockStep:
-      sim.StepClock(f.node, f.amount_ns);
-      return;
-    case Fault::Kind::kClockDrift:
-      sim.SetClockDrift(f.node, f.drift_ppb);
-      return;
-    case Fault::Kind::kPause:
-      sim.Pause(f.node, f.amount_ns);
-      return;
-    case Fault::Kind::kLink:
-      net.ChangeLinks(f.from, f.to, f.link, layer);
-      sim.LogFault(absl::StrFormat("link %s -> %s: %s", Nodes(f.from), Nodes(f.to),
-                                   DescribeLink(f.link)));
-      return;
-  }
-}
 
 void ScheduleFaults(Simulator& sim, const std::vector<Fault>& plan) {
   for (const Fault& f : plan) {
@@ -116,6 +17,18 @@ void ScheduleFaults(Simulator& sim, const std::vector<Fault>& plan) {
 }
 
 // --- Nemesis -----------------------------------------------------------------
+
+const std::vector<NemesisFamilySpec>& NemesisFamilies() {
+  static const auto* families = new std::vector<NemesisFamilySpec>{
+      {NemesisFamily::kCrash, "crash", "Crash a server, restart it later", &NemesisOptions::crash_weight},
+      {NemesisFamily::kPartition, "partition", "A minority partition, an isolated node, a bridge or a one-way cut",
+       &NemesisOptions::partition_weight},
+      {NemesisFamily::kClock, "clock", "A clock drift episode or a clock step", &NemesisOptions::clock_weight},
+      {NemesisFamily::kPause, "pause", "Pause a server", &NemesisOptions::pause_weight},
+      {NemesisFamily::kLink, "link", "Lossy or slow links around a server", &NemesisOptions::link_weight},
+  };
+  return *families;
+}
 
 Nemesis::Nemesis(const NemesisOptions& options, Simulator& sim, int64_t run_duration_ns)
     : options_(options),
@@ -148,25 +61,22 @@ void Nemesis::Tick() {
 
 void Nemesis::StartEpisode() {
   const int n = sim_.num_servers();
-  // In Family order.
-  const int64_t weights[] = {options_.crash_weight, options_.partition_weight,
-                             options_.clock_weight, options_.pause_weight,
-                             options_.link_weight};
+  const std::vector<NemesisFamilySpec>& families = NemesisFamilies();
   int64_t total = 0;
-  for (int64_t w : weights) {
-    DSIM_ASSERT(w >= 0);
-    total += w;
+  for (const NemesisFamilySpec& f : families) {
+    DSIM_ASSERT(options_.*f.weight >= 0);
+    total += options_.*f.weight;
   }
   if (total <= 0) return;
   int64_t pick = rng_.UniformInt(0, total - 1);
-  int index = 0;
-  while (pick >= weights[index]) pick -= weights[index++];
-  const Family family = static_cast<Family>(index);
+  size_t index = 0;
+  while (pick >= options_.*families[index].weight) pick -= options_.*families[index++].weight;
+  const NemesisFamily family = families[index].family;
   const int64_t until = std::min(stop_ns_, sim_.now() + options_.fault_duration.Sample(rng_));
   const NodeId victim = static_cast<NodeId>(rng_.UniformInt(1, n));
 
   switch (family) {
-    case Family::kCrash: {  // crash, restart later
+    case NemesisFamily::kCrash: {  // crash, restart later
       if (static_cast<int>(crashed_.size()) >= options_.max_crashed) return;
       if (std::find(crashed_.begin(), crashed_.end(), victim) != crashed_.end()) return;
       crashed_.push_back(victim);
@@ -180,7 +90,7 @@ void Nemesis::StartEpisode() {
       });
       return;
     }
-    case Family::kPartition: {  // one network fault at a time
+    case NemesisFamily::kPartition: {  // one network fault at a time
       if (network_fault_active_ || n < 2) return;
       network_fault_active_ = true;
       Fault f;
@@ -215,7 +125,7 @@ void Nemesis::StartEpisode() {
       NetworkEpisode(f, until);
       return;
     }
-    case Family::kClock: {  // clock: a drift episode or a step (only drift if steps are off)
+    case NemesisFamily::kClock: {  // clock: a drift episode or a step (only drift if steps are off)
       if (options_.max_clock_step_ns == 0 || rng_.Chance(0.5)) {
         if (std::find(drifting_.begin(), drifting_.end(), victim) != drifting_.end()) return;
         drifting_.push_back(victim);
@@ -233,12 +143,12 @@ void Nemesis::StartEpisode() {
       }
       return;
     }
-    case Family::kPause: {
+    case NemesisFamily::kPause: {
       const int64_t pause = rng_.UniformInt(1, options_.max_pause_ns);
       ApplyFault(sim_, Fault{.kind = Fault::Kind::kPause, .node = victim, .amount_ns = pause});
       return;
     }
-    case Family::kLink: {  // lossy or slow links around one node
+    case NemesisFamily::kLink: {  // lossy or slow links around one node
       if (network_fault_active_) return;
       network_fault_active_ = true;
       Fault f;

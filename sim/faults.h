@@ -66,7 +66,7 @@ struct NemesisOptions {
   int64_t stop_ns = -1;                   // heal everything here; -1: 80% of the run
   LatencyDist interval = LatencyDist::Uniform(200'000'000, 1'000'000'000);
   LatencyDist fault_duration = LatencyDist::Uniform(100'000'000, 1'500'000'000);
-  // Relative weights of the fault families (Nemesis::Family); 0 disables one.
+  // Relative weights of the fault families (NemesisFamilies()); 0 disables one.
   int64_t crash_weight = 1;
   int64_t partition_weight = 1;  // random halves, isolate, bridge or one-way cut
   int64_t clock_weight = 1;      // drift or step
@@ -81,14 +81,23 @@ struct NemesisOptions {
   LatencyDist slow_latency = LatencyDist::Uniform(5'000'000, 50'000'000);
 };
 
+// What one nemesis episode does, each family with its weight.
+enum class NemesisFamily : uint8_t { kCrash, kPartition, kClock, kPause, kLink };
+struct NemesisFamilySpec {
+  NemesisFamily family;
+  const char* name;  // its key in the scenario's "nemesis": {"weights": {...}}
+  const char* doc;
+  int64_t NemesisOptions::*weight;
+};
+// Every family, in NemesisFamily order: the draw and the loader both use it.
+const std::vector<NemesisFamilySpec>& NemesisFamilies();
+
 class Nemesis {
  public:
   // Schedules itself on `sim` over [start, stop), for servers only.
   Nemesis(const NemesisOptions& options, Simulator& sim, int64_t run_duration_ns);
 
  private:
-  // What one episode does; each has a weight in NemesisOptions.
-  enum class Family : uint8_t { kCrash, kPartition, kClock, kPause, kLink };
   void Tick();
   void StartEpisode();
   void HealAll();

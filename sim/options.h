@@ -35,6 +35,7 @@
 #include "sim/json_reader.h"
 #include "sim/process.h"
 #include "sim/scenario_info.h"
+#include "sim/scenario_readers.h"
 #include "sim/time.h"
 
 namespace dsim {
@@ -160,6 +161,7 @@ class OptionSet {
       f = o.Double(i.name_, f, min, max);
     };
     item.schema_ = [min, max](const Item&) {
+      if (min == 0 && max == 1) return nlohmann::ordered_json{{"$ref", "#/$defs/probability"}};
       return nlohmann::ordered_json{{"type", "number"}, {"minimum", min}, {"maximum", max}};
     };
     item.format_default_ = [field](C& c) { return absl::StrCat(field(c)); };
@@ -229,6 +231,19 @@ class OptionSet {
     return item;
   }
 
+  // A latency distribution: "250us" or {"dist": "uniform", ...}.
+  template <typename F>
+  Item& Latency(std::string name, std::string doc, F field) {
+    Item& item = Add(std::move(name), std::move(doc));
+    item.read_ = [field](const Item& i, JsonObject& o, const ScenarioInfo&, C& c) {
+      auto& f = field(c);
+      if (std::optional<JsonValue> v = o.Value(i.name_)) f = ReadLatency(*v).value_or(f);
+    };
+    item.schema_ = [](const Item&) { return nlohmann::ordered_json{{"$ref", "#/$defs/latency"}}; };
+    item.format_default_ = [field](C& c) { return field(c).ToString(); };
+    return item;
+  }
+
   // A nested object whose keys are declared by `inner` and set fields of the
   // same config ("mix": {"read": 5, ...}).
   Item& Object(std::string name, std::string doc, OptionSet inner) {
@@ -292,9 +307,15 @@ class OptionSet {
     C defaults{};
     nlohmann::ordered_json props = nlohmann::ordered_json::object();
     for (const Item& i : items_) {
-      nlohmann::ordered_json s = i.schema_(i);
-      s["description"] = DescribeOption(i.doc_, DefaultOf(i, defaults));
-      props[i.name_] = std::move(s);
+      // The description before any nested "properties", as people read it.
+      const nlohmann::ordered_json s = i.schema_(i);
+      nlohmann::ordered_json described = nlohmann::ordered_json::object();
+      for (auto it = s.begin(); it != s.end(); ++it) {
+        if (it.key() != "properties") described[it.key()] = it.value();
+      }
+      described["description"] = DescribeOption(i.doc_, DefaultOf(i, defaults));
+      if (s.contains("properties")) described["properties"] = s["properties"];
+      props[i.name_] = std::move(described);
     }
     return {{"type", "object"}, {"additionalProperties", false}, {"properties", props}};
   }

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "sim/nemesis_keys.h"
 
 namespace dsim {
 namespace {
@@ -45,11 +46,19 @@ ojson ProtocolSchemaBlock(const Protocol& p) {
                   {"facts", {{"propertyNames", {{"enum", Names(p.facts())}}}}}}}}}}}}}};
 }
 
-ojson WithProtocolSchemas(ojson root, const ProtocolRegistry& registry) {
+ojson WithGeneratedSchemas(ojson root, const ProtocolRegistry& registry) {
   // Drop every protocol-owned definition, then add the generated ones.
   ojson defs = ojson::object();
   for (auto it = root["$defs"].begin(); it != root["$defs"].end(); ++it) {
     if (absl::EndsWith(it.key(), "_options") || absl::EndsWith(it.key(), "_workload")) continue;
+    if (it.key() == "nemesis") {
+      ojson nemesis = NemesisKeys().Schema();
+      defs["nemesis"] = {{"type", nemesis["type"]},
+                         {"additionalProperties", nemesis["additionalProperties"]},
+                         {"description", kNemesisDoc},
+                         {"properties", nemesis["properties"]}};
+      continue;
+    }
     defs[it.key()] = it.value();
   }
   ojson all_of = ojson::array();

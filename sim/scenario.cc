@@ -8,30 +8,19 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "sim/fault_kinds.h"
+#include "sim/nemesis_keys.h"
+#include "sim/scenario_readers.h"
 #include "sim/status_macros.h"
 #include "sim/time.h"
 
 namespace dsim {
 namespace {
 
-constexpr int64_t kMaxDriftPpm = 900'000;  // a clock may not stop or run 2x+ fast
-
 std::string Quoted(const std::vector<std::string>& names) {
   std::vector<std::string> q;
   for (const std::string& n : names) q.push_back(absl::StrCat("\"", n, "\""));
   return q.empty() ? "(none)" : absl::StrJoin(q, ", ");
-}
-
-// Declares every key in `all` and reports the first present one that is not
-// in `applicable` ("node" on a heal fault): a clearer error than "unknown".
-void RejectInapplicable(JsonObject& o, const std::vector<std::string>& all,
-                        const std::vector<std::string>& applicable, const std::string& what) {
-  for (const std::string& k : all) {
-    if (o.Has(k) && std::find(applicable.begin(), applicable.end(), k) == applicable.end() &&
-        o.ctx()->ok()) {
-      o.ctx()->Fail(o.path().Key(k), absl::StrFormat("\"%s\" does not apply to %s", k, what));
-    }
-  }
 }
 
 std::vector<std::string> ItemNames(const std::vector<NamedItem>& items) {
@@ -60,19 +49,6 @@ std::vector<std::string> ReadNames(JsonObject& obj, std::string_view key,
   return out;
 }
 
-std::optional<LinkChange> ReadLinkChange(JsonObject& o) {
-  LinkChange c;
-  if (std::optional<JsonValue> v = o.Value("latency")) {
-    c.latency = ReadLatency(*v);
-  }
-  if (o.Has("loss")) c.loss = o.Double("loss", 0, 0, 1);
-  if (o.Has("duplicate")) c.duplicate = o.Double("duplicate", 0, 0, 1);
-  if (o.Has("reorder")) c.reorder = o.Double("reorder", 0, 0, 1);
-  if (o.Has("reorder_delay")) c.reorder_delay_ns = o.Duration("reorder_delay", 0);
-  if (o.Has("mode")) c.fifo = o.Enum("mode", "fifo", {"fifo", "datagram"}) == "fifo";
-  return c;
-}
-
 void ReadNetwork(JsonObject& net, int max_id, NetworkOptions& out) {
   LinkChange base = ReadLinkChange(net).value_or(LinkChange{});
   base.ApplyTo(out.defaults);
@@ -93,144 +69,6 @@ void ReadNetwork(JsonObject& net, int max_id, NetworkOptions& out) {
     }
   }
   net.Finish();
-}
-
-NodeId ReadNode(JsonObject& o, std::string_view key, int max_id) {
-  o.Require(key);
-  return static_cast<NodeId>(o.Int(key, 1, 1, max_id));
-}
-
-std::vector<std::vector<NodeId>> ReadGroups(JsonObject& o, int max_id) {
-  std::vector<std::vector<NodeId>> groups;
-  o.Require("groups");
-  std::optional<JsonArray> arr = o.Array("groups");
-  if (!arr) return groups;
-  std::set<NodeId> seen;
-  for (size_t i = 0; i < arr->size(); ++i) {
-    JsonValue g = arr->At(i);
-    std::optional<std::vector<NodeId>> ids = ReadNodeList(g, max_id);
-    if (!ids) return groups;
-    for (NodeId id : *ids) {
-      if (!seen.insert(id).second) {
-        g.Fail(absl::StrFormat("node %d is in more than one group", id));
-        return groups;
-      }
-    }
-    groups.push_back(*ids);
-  }
-  return groups;
-}
-
-std::optional<Fault> ReadFault(const JsonValue& v, int num_servers, int max_id,
-                               int64_t duration_ns) {
-  std::optional<JsonObject> o = v.AsObject();
-  if (!o) return std::nullopt;
-  Fault f;
-  o->Require("at");
-  f.at_ns = o->Duration("at", 0, 0, duration_ns);
-  o->Require("kind");
-  const std::string kind =
-      o->Enum("kind", "heal",
-              {"crash", "restart", "partition", "heal", "isolate", "cut", "bridge",
-               "clock_step", "clock_drift", "pause", "link"});
-  if (!o->ctx()->ok()) return std::nullopt;
-  static const std::map<std::string, std::vector<std::string>> kKeys = {
-      {"crash", {"node", "lose_unsynced"}},
-      {"restart", {"node"}},
-      {"partition", {"groups"}},
-      {"heal", {}},
-      {"isolate", {"node"}},
-      {"cut", {"from", "to"}},
-      {"bridge", {"groups", "node"}},
-      {"clock_step", {"node", "by"}},
-      {"clock_drift", {"node", "drift_ppm"}},
-      {"pause", {"node", "for"}},
-      {"link", {"from", "to", "latency", "loss", "duplicate", "reorder", "reorder_delay", "mode"}},
-  };
-  RejectInapplicable(*o,
-                     {"node", "lose_unsynced", "groups", "from", "to", "by", "drift_ppm", "for",
-                      "latency", "loss", "duplicate", "reorder", "reorder_delay", "mode"},
-                     kKeys.at(kind), absl::StrFormat("a \"%s\" fault", kind));
-  if (!o->ctx()->ok()) return std::nullopt;
-  if (kind == "crash") {
-    f.kind = Fault::Kind::kCrash;
-    f.node = ReadNode(*o, "node", num_servers);
-    f.lose_unsynced = o->Bool("lose_unsynced", true);
-  } else if (kind == "restart") {
-    f.kind = Fault::Kind::kRestart;
-    f.node = ReadNode(*o, "node", num_servers);
-  } else if (kind == "partition") {
-    f.kind = Fault::Kind::kPartition;
-    f.groups = ReadGroups(*o, max_id);
-    if (o->ctx()->ok() && f.groups.size() < 2) o->Fail("a partition needs at least two groups");
-  } else if (kind == "heal") {
-    f.kind = Fault::Kind::kHeal;
-  } else if (kind == "isolate") {
-    f.kind = Fault::Kind::kIsolate;
-    f.node = ReadNode(*o, "node", max_id);
-  } else if (kind == "cut") {
-    f.kind = Fault::Kind::kCut;
-    o->Require("from");
-    o->Require("to");
-    if (auto x = o->Value("from")) f.from = ReadNodeList(*x, max_id).value_or(std::vector<NodeId>{});
-    if (auto x = o->Value("to")) f.to = ReadNodeList(*x, max_id).value_or(std::vector<NodeId>{});
-  } else if (kind == "bridge") {
-    f.kind = Fault::Kind::kBridge;
-    f.groups = ReadGroups(*o, max_id);
-    f.node = ReadNode(*o, "node", max_id);
-    if (o->ctx()->ok() && f.groups.size() != 2) o->Fail("a bridge needs exactly two groups");
-  } else if (kind == "clock_step") {
-    f.kind = Fault::Kind::kClockStep;
-    f.node = ReadNode(*o, "node", max_id);
-    o->Require("by");
-    f.amount_ns = o->Duration("by", 0, -kForever + 1, kForever);
-  } else if (kind == "clock_drift") {
-    f.kind = Fault::Kind::kClockDrift;
-    f.node = ReadNode(*o, "node", max_id);
-    o->Require("drift_ppm");
-    f.drift_ppb = o->Int("drift_ppm", 0, -kMaxDriftPpm, kMaxDriftPpm) * 1000;
-  } else if (kind == "pause") {
-    f.kind = Fault::Kind::kPause;
-    f.node = ReadNode(*o, "node", max_id);
-    o->Require("for");
-    f.amount_ns = o->Duration("for", 0);
-  } else if (kind == "link") {
-    f.kind = Fault::Kind::kLink;
-    if (auto x = o->Value("from")) f.from = ReadNodeList(*x, max_id).value_or(std::vector<NodeId>{});
-    if (auto x = o->Value("to")) f.to = ReadNodeList(*x, max_id).value_or(std::vector<NodeId>{});
-    f.link = ReadLinkChange(*o).value_or(LinkChange{});
-  }
-  o->Finish();
-  return f;
-}
-
-void ReadNemesis(JsonObject& o, int64_t duration_ns, NemesisOptions& n) {
-  n.enabled = o.Bool("enabled", true);
-  n.start_ns = o.Duration("start", n.start_ns, 0, duration_ns);
-  n.stop_ns = o.Duration("stop", duration_ns / 5 * 4, 0, duration_ns);
-  if (auto v = o.Value("interval")) n.interval = ReadLatency(*v).value_or(n.interval);
-  if (auto v = o.Value("fault_duration")) {
-    n.fault_duration = ReadLatency(*v).value_or(n.fault_duration);
-  }
-  if (std::optional<JsonObject> w = o.Object("weights")) {
-    n.crash_weight = w->Int("crash", 1, 0, 1000);
-    n.partition_weight = w->Int("partition", 1, 0, 1000);
-    n.clock_weight = w->Int("clock", 1, 0, 1000);
-    n.pause_weight = w->Int("pause", 1, 0, 1000);
-    n.link_weight = w->Int("link", 1, 0, 1000);
-    w->Finish();
-  }
-  n.max_crashed = static_cast<int>(o.Int("max_crashed", -1, -1, kMaxNodes));
-  n.lose_unsynced = o.Bool("lose_unsynced", true);
-  n.max_clock_step_ns = o.Duration("max_clock_step", n.max_clock_step_ns);
-  n.max_drift_ppb = o.Int("max_drift_ppm", n.max_drift_ppb / 1000, 0, kMaxDriftPpm) * 1000;
-  n.max_pause_ns = o.Duration("max_pause", n.max_pause_ns, 1);
-  n.max_loss = o.Double("max_loss", n.max_loss, 0, 1);
-  if (auto v = o.Value("slow_latency")) n.slow_latency = ReadLatency(*v).value_or(n.slow_latency);
-  if (o.ctx()->ok() && n.start_ns > n.stop_ns) {
-    o.Fail("nemesis \"start\" is after its \"stop\"");
-  }
-  o.Finish();
 }
 
 void ReadExpect(JsonObject& o, const Protocol& p, Expectations& e) {
@@ -264,6 +102,55 @@ void ReadExpect(JsonObject& o, const Protocol& p, Expectations& e) {
 }
 
 }  // namespace
+
+void RejectInapplicable(JsonObject& o, const std::vector<std::string>& all,
+                        const std::vector<std::string>& applicable, const std::string& what) {
+  for (const std::string& k : all) {
+    if (o.Has(k) && std::find(applicable.begin(), applicable.end(), k) == applicable.end() &&
+        o.ctx()->ok()) {
+      o.ctx()->Fail(o.path().Key(k), absl::StrFormat("\"%s\" does not apply to %s", k, what));
+    }
+  }
+}
+
+std::optional<LinkChange> ReadLinkChange(JsonObject& o) {
+  LinkChange c;
+  if (std::optional<JsonValue> v = o.Value("latency")) {
+    c.latency = ReadLatency(*v);
+  }
+  if (o.Has("loss")) c.loss = o.Double("loss", 0, 0, 1);
+  if (o.Has("duplicate")) c.duplicate = o.Double("duplicate", 0, 0, 1);
+  if (o.Has("reorder")) c.reorder = o.Double("reorder", 0, 0, 1);
+  if (o.Has("reorder_delay")) c.reorder_delay_ns = o.Duration("reorder_delay", 0);
+  if (o.Has("mode")) c.fifo = o.Enum("mode", "fifo", {"fifo", "datagram"}) == "fifo";
+  return c;
+}
+
+NodeId ReadNode(JsonObject& o, std::string_view key, int max_id) {
+  o.Require(key);
+  return static_cast<NodeId>(o.Int(key, 1, 1, max_id));
+}
+
+std::vector<std::vector<NodeId>> ReadGroups(JsonObject& o, int max_id) {
+  std::vector<std::vector<NodeId>> groups;
+  o.Require("groups");
+  std::optional<JsonArray> arr = o.Array("groups");
+  if (!arr) return groups;
+  std::set<NodeId> seen;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    JsonValue g = arr->At(i);
+    std::optional<std::vector<NodeId>> ids = ReadNodeList(g, max_id);
+    if (!ids) return groups;
+    for (NodeId id : *ids) {
+      if (!seen.insert(id).second) {
+        g.Fail(absl::StrFormat("node %d is in more than one group", id));
+        return groups;
+      }
+    }
+    groups.push_back(*ids);
+  }
+  return groups;
+}
 
 std::optional<LatencyDist> ReadLatency(const JsonValue& v) {
   if (v.raw().is_string()) {
@@ -400,14 +287,15 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, const std::string&
   }
   if (std::optional<JsonArray> faults = root.Array("faults")) {
     for (size_t i = 0; i < faults->size() && ctx.ok(); ++i) {
-      std::optional<Fault> f = ReadFault(faults->At(i), s.sim.num_servers, max_id,
-                                         s.duration_ns);
+      std::optional<Fault> f = ReadFault(
+          faults->At(i), {.num_servers = s.sim.num_servers, .max_id = max_id, .duration_ns = s.duration_ns});
       if (f) s.faults.push_back(std::move(*f));
     }
   }
   s.info.faults = s.faults;
   if (std::optional<JsonObject> nemesis = root.Object("nemesis")) {
-    ReadNemesis(*nemesis, s.duration_ns, s.nemesis);
+    NemesisKeys().Read(*nemesis, s.info, s.nemesis);
+    nemesis->Finish();
   }
   std::vector<std::string> checks;
   if (root.Has("checks")) {

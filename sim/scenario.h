@@ -23,6 +23,7 @@
 #include "sim/faults.h"
 #include "sim/json_reader.h"
 #include "sim/protocol.h"
+#include "sim/scenario_readers.h"
 #include "sim/simulator.h"
 
 namespace dsim {
@@ -61,11 +62,6 @@ absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
 absl::StatusOr<Scenario> ParseScenario(std::string_view text, const std::string& file,
                                        const ProtocolRegistry& registry,
                                        std::set<std::string>* recorded_keys = nullptr);
-
-// Helpers that protocols use for their own keys.
-// A latency distribution: a duration string (constant) or an object
-// {"dist": "constant"|"uniform"|"longtail", ...}.
-std::optional<LatencyDist> ReadLatency(const JsonValue& v);
 
 }  // namespace dsim
 

@@ -28,9 +28,6 @@ struct ScenarioInfo {
   std::vector<Fault> faults;
 };
 
-// A list of node ids, each in [1, max_id].
-std::optional<std::vector<NodeId>> ReadNodeList(const JsonValue& v, int max_id);
-
 }  // namespace dsim
 
 #endif  // DSIM_SIM_SCENARIO_INFO_H_

@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "sim/fault_kinds.h"
 #include "sim/protocol_schema.h"
 #include "sim/scenario.h"
 #include "tools/cli/builtin.h"
@@ -238,7 +239,7 @@ TEST_F(SchemaTest, BothRejectAnUnknownKeyAnywhere) {
 TEST_F(SchemaTest, ProtocolPartsAreGeneratedFromTheDeclarations) {
   const std::string text = ReadFile(fs::path(DSIM_SOURCE_DIR) / "scenarios/schema.json");
   const nlohmann::ordered_json root = nlohmann::ordered_json::parse(text);
-  const std::string generated = WithProtocolSchemas(root, registry_).dump(2) + "\n";
+  const std::string generated = WithGeneratedSchemas(root, registry_).dump(2) + "\n";
   EXPECT_EQ(text, generated) << "scenarios/schema.json is out of date: run "
                                 "build/bin/dsim schema scenarios/schema.json";
   int blocks = 0;
@@ -254,18 +255,46 @@ TEST_F(SchemaTest, TheGeneratorRestoresWhatTheDeclarationsSay) {
   nlohmann::ordered_json lost = root;
   lost["$defs"]["zab_options"]["properties"].erase("tick");
   EXPECT_NE(lost, root);
-  EXPECT_EQ(WithProtocolSchemas(lost, registry_), root);
+  EXPECT_EQ(WithGeneratedSchemas(lost, registry_), root);
   nlohmann::ordered_json extra = root;
   extra["$defs"]["heartbeat_options"]["properties"]["bogus"] = {{"type", "integer"}};
   extra["$defs"]["nobody_workload"] = {{"type", "object"}};
-  EXPECT_EQ(WithProtocolSchemas(extra, registry_), root);
+  EXPECT_EQ(WithGeneratedSchemas(extra, registry_), root);
   nlohmann::ordered_json renamed = root;
   for (auto& block : renamed["allOf"]) {
     if (block["if"]["properties"]["protocol"]["const"] == "zab") {
       block["then"]["properties"]["bugs"]["items"]["enum"][0] = "no_such_bug";
     }
   }
-  EXPECT_EQ(WithProtocolSchemas(renamed, registry_), root);
+  EXPECT_EQ(WithGeneratedSchemas(renamed, registry_), root);
+}
+
+// The fault table (sim/fault_kinds.cc) and $defs/fault agree: the same
+// kinds, the same keys, and each kind needs the same keys in both.
+TEST_F(SchemaTest, FaultKindsAreTheFaultTable) {
+  const json fault = ReadRoot()["$defs"]["fault"];
+  json names = json::array();
+  std::set<std::string> table_keys = {"at", "kind"};
+  for (const FaultKindSpec& k : FaultKinds()) {
+    names.push_back(k.name);
+    table_keys.insert(k.keys.begin(), k.keys.end());
+  }
+  EXPECT_EQ(fault["properties"]["kind"]["enum"], names);
+  std::set<std::string> schema_keys;
+  for (auto it = fault["properties"].begin(); it != fault["properties"].end(); ++it) schema_keys.insert(it.key());
+  EXPECT_EQ(schema_keys, table_keys);
+  for (const FaultKindSpec& k : FaultKinds()) {
+    std::set<std::string> schema_required;
+    for (const json& rule : fault["allOf"]) {
+      const json& cond = rule["if"]["properties"]["kind"];
+      const bool applies = cond.contains("const") ? cond["const"] == k.name
+                                                  : std::find(cond["enum"].begin(), cond["enum"].end(),
+                                                              json(k.name)) != cond["enum"].end();
+      if (!applies) continue;
+      for (const json& r : rule["then"]["required"]) schema_required.insert(r.get<std::string>());
+    }
+    EXPECT_EQ(schema_required, std::set<std::string>(k.required.begin(), k.required.end())) << k.name;
+  }
 }
 
 TEST_F(SchemaTest, AnUndeclaredCheckBugOrFactFailsSchemaAndLoaderAlike) {

@@ -221,10 +221,40 @@ TEST_F(CliTest, CheckBadInput) {
   EXPECT_THAT(err_.str(), HasSubstr("orphan.edn:1: ok for process 0"));
 }
 
-TEST_F(CliTest, ProtocolsListsChecksAndBugs) {
+TEST_F(CliTest, ProtocolsListsChecksBugsAndKeys) {
   EXPECT_EQ(Run({"protocols"}), 0);
   EXPECT_THAT(out_.str(), HasSubstr("heartbeat"));
   EXPECT_THAT(out_.str(), HasSubstr("wall_clock_timeout"));
+  EXPECT_THAT(out_.str(), HasSubstr("    tick - ZooKeeper's tickTime"));
+  EXPECT_THAT(out_.str(), HasSubstr("(default \"100ms\")"));
+  EXPECT_THAT(out_.str(), HasSubstr("stop - No new operations from this local time on (default: the run's end)"));
+}
+
+// This registry has the test protocols too, so the shipped schema lacks
+// their parts: --check says so and changes nothing; without it, the file is
+// rewritten and then up to date.
+TEST_F(CliTest, SchemaRewritesTheProtocolParts) {
+  std::ifstream in(Src("scenarios/schema.json"));
+  std::stringstream shipped;
+  shipped << in.rdbuf();
+  const std::string copy = Write("schema.json", shipped.str());
+  EXPECT_EQ(Run({"schema", copy, "--check"}), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("out of date"));
+  std::ifstream unchanged(copy);
+  std::stringstream after_check;
+  after_check << unchanged.rdbuf();
+  EXPECT_EQ(after_check.str(), shipped.str());
+  EXPECT_EQ(Run({"schema", copy}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("rewrote"));
+  EXPECT_EQ(Run({"schema", copy, "--check"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("up to date"));
+  std::ifstream rewritten(copy);
+  std::stringstream text;
+  text << rewritten.rdbuf();
+  EXPECT_THAT(text.str(), HasSubstr("\"pingpong_options\""));
+  EXPECT_EQ(Run({"schema", Write("not.json", "[1, 2")}), 2);
+  EXPECT_EQ(Run({"schema", "/nonexistent/schema.json"}), 2);
+  EXPECT_EQ(Run({"schema"}), 2);
 }
 
 }  // namespace

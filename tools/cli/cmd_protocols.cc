@@ -63,7 +63,7 @@ int SchemaCommand(const std::vector<std::string>& positional, const ProtocolRegi
     io.err << path << ": not a scenario schema (a JSON object with \"$defs\")\n";
     return kExitBadInput;
   }
-  const std::string updated = WithProtocolSchemas(root, registry).dump(2) + "\n";
+  const std::string updated = WithGeneratedSchemas(root, registry).dump(2) + "\n";
   if (updated == text.str()) {
     io.out << path << " is up to date\n";
     return kExitOk;
