@@ -64,6 +64,8 @@ struct Envelope {
   }
 };
 
+class Observations;
+
 // Opaque to processes: only the engine reads it (see Context::Stamp).
 class ObservationStamp {
  public:
@@ -73,6 +75,8 @@ class ObservationStamp {
   friend class Simulator;
   friend class Context;
   friend class Observer;
+  template <typename T>
+  friend class ObservationLog;
   ObservationStamp(int64_t time_ns, NodeId node, uint32_t incarnation)
       : time_ns_(time_ns), node_(node), incarnation_(incarnation) {}
   int64_t time_ns_ = 0;
@@ -162,6 +166,10 @@ class Context {
   // after a disk sync counts only if the sync completed, exactly like a
   // message sent there.
   virtual ObservationStamp Stamp() const = 0;
+  // Reports an observation for the run's checks (sim/observations.h, which
+  // defines it): stamped by the engine, filed under its type.
+  template <typename T>
+  void Observe(T value);
   // Appends a client operation to the run's history, at the current true
   // time. Only client processes should call it.
   virtual void Record(HistoryEvent e) = 0;
@@ -192,6 +200,10 @@ class Context {
   virtual void DiskPut(std::string_view key, std::string_view value) = 0;
   virtual void DiskDelete(std::string_view key) = 0;
   virtual void DiskSync() = 0;
+  // Where Observe files observations, and the stamp of the event being
+  // handled (its start, before any CPU the handler charged).
+  virtual Observations* observations() = 0;
+  virtual ObservationStamp EventStamp() const = 0;
   static ObservationStamp MakeStamp(int64_t time_ns, NodeId node, uint32_t incarnation) {
     return ObservationStamp(time_ns, node, incarnation);
   }

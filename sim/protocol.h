@@ -26,6 +26,7 @@
 #include "nlohmann/json.hpp"
 #include "sim/assert.h"
 #include "sim/json_reader.h"
+#include "sim/observations.h"
 #include "sim/options.h"
 #include "sim/process.h"
 #include "sim/scenario_info.h"
@@ -78,9 +79,12 @@ class ProtocolRun {
   // The engine, for true time and ground truth (who crashed when). Protocol
   // processes never see it; only the run's observers and checks do.
   void Attach(const Simulator* sim) { sim_ = sim; }
+  // What the run's processes reported with Context::Observe.
+  Observations& observations() { return observations_; }
 
  protected:
   const Simulator* sim_ = nullptr;
+  Observations observations_;
 };
 
 struct NamedItem {

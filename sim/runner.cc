@@ -101,6 +101,7 @@ RunReport RunScenario(const Scenario& s, const RunOptions& options) {
   ProtocolRun* run_ptr = run.get();
   Simulator sim(sim_options, [run_ptr](NodeId id) { return run_ptr->NewProcess(id); });
   run->Attach(&sim);
+  sim.AttachObservations(&run->observations());
   sim.SetTraceOutput(options.trace);
   ScheduleFaults(sim, s.faults);
   Nemesis nemesis(s.nemesis, sim, s.duration_ns);

@@ -89,6 +89,8 @@ class EngineContext final : public Context {
   void Record(HistoryEvent e) override;
 
  private:
+  Observations* observations() override;
+  ObservationStamp EventStamp() const override;
   void EndSend(NodeId to, uint16_t type, const char* name) override;
   const std::string* DiskGet(std::string_view key) override;
   const Disk::Map& DiskContents() override;
@@ -150,6 +152,8 @@ class Simulator final : public Observer {
   void LogFault(std::string what);
 
   int64_t now() const override { return now_; }
+  // Where processes' Context::Observe files observations (the run's).
+  void AttachObservations(Observations* o) { observations_ = o; }
   int num_servers() const { return options_.num_servers; }
   int num_nodes() const { return num_nodes_; }
   bool IsServer(NodeId id) const { return id >= 1 && id <= options_.num_servers; }
@@ -217,6 +221,7 @@ class Simulator final : public Observer {
   void CancelTimer(TimerId& id);
   void Note(NodeId id, std::string_view kind, int64_t a, int64_t b, int64_t c);
   ObservationStamp MakeStamp(NodeId id) const;
+  ObservationStamp MakeEventStamp(NodeId id) const;
   void Record(NodeId id, HistoryEvent&& e);
   void TraceNodeEvent(const char* what, NodeId id);
 
@@ -224,6 +229,7 @@ class Simulator final : public Observer {
   Factory factory_;
   int num_nodes_;
   int64_t now_ = 0;
+  Observations* observations_ = nullptr;
   std::vector<std::unique_ptr<NodeState>> nodes_;  // [0] unused
   Network network_;
   Rng net_rng_;

@@ -31,6 +31,7 @@
 #include "sim/codec.h"
 #include "sim/disk.h"
 #include "sim/history.h"
+#include "sim/observations.h"
 #include "sim/observer.h"
 #include "sim/process.h"
 #include "sim/rng.h"
@@ -222,6 +223,8 @@ class FakeContext final : public Context, public Observer {
     actions_.push_back(Action::kNote);
   }
   ObservationStamp Stamp() const override { return MakeStamp(handler_now(), id_, incarnation_); }
+  // What the process reported with Observe (public here, for the test).
+  Observations* observations() override { return &observations_; }
   void Record(HistoryEvent e) override {
     e.time_ns = now_ns_;
     history_.push_back(std::move(e));
@@ -248,6 +251,7 @@ class FakeContext final : public Context, public Observer {
     EndEvent();
   }
   int64_t handler_now() const { return now_ns_ + charged_ns_; }
+  ObservationStamp EventStamp() const override { return MakeStamp(now_ns_, id_, incarnation_); }
   void BeginEvent() {
     charged_ns_ = 0;
     event_starts_.push_back(actions_.size());
@@ -301,6 +305,7 @@ class FakeContext final : public Context, public Observer {
   int64_t wall_offset_ns_ = 0;
   uint32_t incarnation_ = 0;
   std::vector<int64_t> crashed_at_;  // by incarnation
+  Observations observations_;
   Disk disk_;
   DiskOptions disk_options_;
   std::vector<Timer> timers_;
