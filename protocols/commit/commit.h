@@ -29,6 +29,7 @@
 #include "protocols/commit/messages.h"
 #include "sim/check/atomic_commit.h"
 #include "sim/client.h"
+#include "sim/observations.h"
 #include "sim/process.h"
 #include "sim/request.h"
 #include "sim/simulator.h"
@@ -57,22 +58,30 @@ struct CommitOptions {
 
 // What the run observes, for the checks. Durable facts are stamped after
 // their sync and count only if the node survived to the stamp.
+// What coordinator and participants report with Context::Observe for the
+// checks; the engine stamps each with its node and true time. A vote, a
+// decision or an ack is reported after the sync it depends on, so it counts
+// only if the node was still up then.
+struct TxParticipants {  // the coordinator chose them (unstamped: any report counts)
+  TxId tx;
+  std::vector<NodeId> nodes;
+};
+struct VoteCast {
+  TxId tx;
+  bool yes;
+};
+struct DecisionMade {
+  TxId tx;
+  bool commit;
+};
+struct CommitAcked {
+  TxId tx;
+};
+
+// The checks' view of what a run's processes reported.
 class CommitLog {
  public:
-  void Attach(const Observer* observer) { observer_ = observer; }
-  void Participants(TxId tx, std::vector<NodeId> p) { participants_[tx] = std::move(p); }
-  void Voted(ObservationStamp s, NodeId node, TxId tx, bool yes) { votes_.push_back({s, node, tx, yes}); }
-  void Decided(ObservationStamp s, NodeId node, TxId tx, bool commit) {
-    decisions_.push_back({s, node, tx, commit});
-  }
-  void AckedCommit(ObservationStamp s, NodeId node, TxId tx) { acks_.push_back({s, node, tx}); }
-
-  struct Stamped {
-    ObservationStamp stamp;
-    NodeId node;
-    TxId tx;
-    bool flag;
-  };
+  CommitLog(const Observations& o, const Observer& observer) : o_(o), observer_(observer) {}
   // The atomic-commit inputs, keeping what survived.
   std::map<std::string, std::set<int32_t>> participants() const;
   std::vector<::dsim::Vote> votes() const;
@@ -83,16 +92,13 @@ class CommitLog {
   std::vector<int64_t> UncertainTimes(int64_t end) const;
 
  private:
-  const Observer* observer_ = nullptr;
-  std::map<TxId, std::vector<NodeId>> participants_;
-  std::vector<Stamped> votes_;
-  std::vector<Stamped> decisions_;
-  std::vector<Stamped> acks_;
+  const Observations& o_;
+  const Observer& observer_;
 };
 
 class Participant : public Process {
  public:
-  Participant(const CommitOptions& o, CommitLog* log) : o_(o), log_(log) {}
+  explicit Participant(const CommitOptions& o) : o_(o) {}
   void OnStart(Context& ctx) override;
   void OnMessage(Context& ctx, const Envelope& m) override;
   void OnTimer(Context& ctx, TimerId id, uint64_t tag) override;
@@ -118,7 +124,6 @@ class Participant : public Process {
   State StateOf(TxId tx) const;
 
   const CommitOptions& o_;
-  CommitLog* log_;
   std::map<int32_t, int64_t> balances_;  // durable ("balances")
   std::map<TxId, Tx> txs_;               // prepared ones are durable ("p/", "pc/", "d/")
   std::map<int32_t, TxId> locks_;        // account -> holder
@@ -131,7 +136,7 @@ class Participant : public Process {
 
 class Coordinator : public Process {
  public:
-  Coordinator(const CommitOptions& o, CommitLog* log) : o_(o), log_(log) {}
+  explicit Coordinator(const CommitOptions& o) : o_(o) {}
   void OnStart(Context& ctx) override;
   void OnMessage(Context& ctx, const Envelope& m) override;
   void OnTimer(Context& ctx, TimerId id, uint64_t tag) override;
@@ -158,7 +163,6 @@ class Coordinator : public Process {
   uint64_t Index(TxId tx);  // a small number for timer tags
 
   const CommitOptions& o_;
-  CommitLog* log_;
   std::map<TxId, Tx> txs_;
   std::map<TxId, uint64_t> index_;
   std::vector<TxId> order_;

@@ -21,14 +21,13 @@ class CommitRun : public ProtocolRun {
   CommitRun(const Config& c, const ScenarioInfo& info) : c_(c), info_(info) {}
 
   std::unique_ptr<Process> NewProcess(NodeId id) override {
-    log_.Attach(sim_);
-    if (id == 1) return std::make_unique<Coordinator>(c_.commit, &log_);
-    if (id <= info_.num_servers) return std::make_unique<Participant>(c_.commit, &log_);
+    if (id == 1) return std::make_unique<Coordinator>(c_.commit);
+    if (id <= info_.num_servers) return std::make_unique<Participant>(c_.commit);
     return std::make_unique<Client>(c_.commit, c_.client);
   }
 
   void Finish(const std::set<std::string>& checks, RunOutcome& out) override {
-    const AtomicCommitReport ac = CheckAtomicCommit(log_.participants(), log_.votes(), log_.decisions());
+    const AtomicCommitReport ac = CheckAtomicCommit(log().participants(), log().votes(), log().decisions());
     if (checks.count("atomic_commit")) {
       const Finding* bad = !ac.agreement.ok ? &ac.agreement : !ac.no_reversal.ok ? &ac.no_reversal
                            : !ac.unanimity.ok ? &ac.unanimity : nullptr;
@@ -51,7 +50,7 @@ class CommitRun : public ProtocolRun {
       const Finding f = CheckDurability();
       out.Check("durability", f.ok, f.detail);
     }
-    const std::vector<int64_t> uncertain = log_.UncertainTimes(sim_->now());
+    const std::vector<int64_t> uncertain = log().UncertainTimes(sim_->now());
     int64_t max_ns = 0, total_ns = 0;
     for (int64_t t : uncertain) {
       max_ns = std::max(max_ns, t);
@@ -114,7 +113,7 @@ class CommitRun : public ProtocolRun {
   Finding CheckDurability() const {
     Finding f;
     int checked = 0;
-    for (const auto& [node, tx] : log_.acked_commits()) {
+    for (const auto& [node, tx] : log().acked_commits()) {
       const std::string* d = sim_->disk(node).Get(kDecisions.Key(tx));
       DecisionRecord r;
       if (d == nullptr || !DecodeFrom(*d, r) || !r.commit) {
@@ -130,9 +129,11 @@ class CommitRun : public ProtocolRun {
     return f;
   }
 
+  // What the processes reported, read against the engine's record of crashes.
+  CommitLog log() const { return CommitLog(observations_, *sim_); }
+
   const Config& c_;
   ScenarioInfo info_;
-  CommitLog log_;
 };
 
 // One entry of "script": a transfer, or a read of every account.

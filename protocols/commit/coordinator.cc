@@ -52,7 +52,7 @@ void Coordinator::OnMessage(Context& ctx, const Envelope& m) {
       auto it = txs_.find(tx);
       if (it == txs_.end()) {
         if (!o_.three_phase) {
-          log_->Decided(ctx.Stamp(), ctx.id(), tx, false);  // this answer is a decision
+          ctx.Observe(DecisionMade{tx, false});  // this answer is a decision
           ctx.Send(m.from, Decision{tx, false});
         }
       } else if (it->second.stage == Stage::kDecided) {
@@ -86,7 +86,7 @@ void Coordinator::OnRequest(Context& ctx, NodeId client, const TxRequest& r) {
     changes[o_.ShardOf(r.to, n)].push_back({r.to, r.amount});
   }
   for (const auto& [p, c] : changes) t.participants.push_back(p);
-  log_->Participants(tx, t.participants);
+  ctx.Observe(TxParticipants{tx, t.participants});
   for (const auto& [p, c] : changes) ctx.Send(p, Prepare{tx, t.participants, c, r.read_all});
   ctx.SetTimer(o_.vote_timeout_ns, kVoteTimeout | Index(tx));
 }
@@ -129,7 +129,7 @@ void Coordinator::Decide(Context& ctx, TxId tx, bool commit) {
   const DecisionRecord record{commit, t.participants};
   if (o_.bug_decision_not_logged) {
     // BUG(decision_not_logged): announce first, log afterwards.
-    log_->Decided(ctx.Stamp(), ctx.id(), tx, commit);  // what it told the participants
+    ctx.Observe(DecisionMade{tx, commit});  // what it told the participants
     Announce(ctx, tx);
     kDecisions.Put(ctx, tx, record);
     ctx.disk().Sync();
@@ -138,7 +138,7 @@ void Coordinator::Decide(Context& ctx, TxId tx, bool commit) {
     // abort need not be forced, but is logged all the same).
     kDecisions.Put(ctx, tx, record);
     if (commit) ctx.disk().Sync();
-    log_->Decided(ctx.Stamp(), ctx.id(), tx, commit);
+    ctx.Observe(DecisionMade{tx, commit});
     Announce(ctx, tx);
   }
   if (t.client != 0) {

@@ -120,7 +120,7 @@ void Participant::OnPrepare(Context& ctx, NodeId from, const Prepare& p) {
     // Not voted yes: this participant may abort alone.
     txs_[p.tx].state = State::kAborted;
     kDecisions.Put(ctx, p.tx, DecisionRecord{false, p.participants});
-    log_->Voted(ctx.Stamp(), ctx.id(), p.tx, false);
+    ctx.Observe(VoteCast{p.tx, false});
     ctx.Send(from, Vote{p.tx, false, {}});
     return;
   }
@@ -133,7 +133,7 @@ void Participant::OnPrepare(Context& ctx, NodeId from, const Prepare& p) {
     kPrepared.Put(ctx, p.tx, t.record);
     ctx.disk().Sync();  // forced before the yes vote leaves
   }
-  log_->Voted(ctx.Stamp(), ctx.id(), p.tx, true);
+  ctx.Observe(VoteCast{p.tx, true});
   Vote v{p.tx, true, {}};
   if (p.read_all) {
     for (const auto& [a, b] : balances_) v.balances.push_back({a, b});
@@ -173,9 +173,8 @@ void Participant::Decide(Context& ctx, TxId tx, bool commit, NodeId ack_to) {
   }
   kDecisions.Put(ctx, tx, DecisionRecord{commit, t.record.participants});
   ctx.disk().Sync();  // forced before the ack
-  const ObservationStamp stamp = ctx.Stamp();
-  log_->Decided(stamp, ctx.id(), tx, commit);
-  if (commit) log_->AckedCommit(stamp, ctx.id(), tx);
+  ctx.Observe(DecisionMade{tx, commit});
+  if (commit) ctx.Observe(CommitAcked{tx});
   Unlock(tx);
   if (ack_to != 0) ctx.Send(ack_to, Ack{tx});
 }

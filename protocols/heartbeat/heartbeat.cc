@@ -1,10 +1,8 @@
 #include "protocols/heartbeat/heartbeat.h"
 
-namespace dsim::heartbeat {
+#include "sim/observations.h"
 
-void ObservationLog::Add(NodeId observer, NodeId peer, bool suspect) {
-  entries_.push_back({observer_->now(), observer, peer, suspect});
-}
+namespace dsim::heartbeat {
 
 int64_t Detector::Clock(Context& ctx) const {
   // BUG(wall_clock_timeout): the wall clock jumps when the clock is stepped.
@@ -50,7 +48,7 @@ void Detector::OnTimer(Context& ctx, TimerId, uint64_t tag) {
 void Detector::Observe(Context& ctx, NodeId peer, bool suspect) {
   suspected_[peer] = suspect;
   ctx.Note(suspect ? "suspect" : "trust", peer);
-  log_->Add(ctx.id(), peer, suspect);
+  ctx.Observe(Suspicion{peer, suspect});
 }
 
 }  // namespace dsim::heartbeat

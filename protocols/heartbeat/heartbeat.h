@@ -39,30 +39,16 @@ struct Heartbeat {
   DSIM_FIELDS(seq)
 };
 
-// What detectors decided, in true time; written by processes, read by checks.
-struct Observation {
-  int64_t time_ns;
-  NodeId observer;
+// What a detector decided about a peer: reported with Context::Observe, so
+// the engine stamps it with the observer and true time for the checks.
+struct Suspicion {
   NodeId peer;
   bool suspect;  // false: trust restored
 };
 
-// The run's record of detector decisions. Processes append; only the
-// checks read it. It stamps entries with true time, which processes never see.
-class ObservationLog {
- public:
-  void Attach(const Observer* observer) { observer_ = observer; }
-  void Add(NodeId observer, NodeId peer, bool suspect);
-  const std::vector<Observation>& entries() const { return entries_; }
-
- private:
-  const Observer* observer_ = nullptr;
-  std::vector<Observation> entries_;
-};
-
 class Detector : public Process {
  public:
-  Detector(const Options& options, ObservationLog* log) : options_(options), log_(log) {}
+  explicit Detector(const Options& options) : options_(options) {}
 
   void OnStart(Context& ctx) override;
   void OnMessage(Context& ctx, const Envelope& msg) override;
@@ -74,7 +60,6 @@ class Detector : public Process {
   void Observe(Context& ctx, NodeId peer, bool suspect);
 
   Options options_;
-  ObservationLog* log_;
   uint64_t seq_ = 0;
   std::vector<int64_t> last_heard_;  // by peer id, on Clock()
   std::vector<bool> suspected_;

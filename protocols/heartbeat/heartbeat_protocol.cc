@@ -22,22 +22,26 @@ class HeartbeatRun : public ProtocolRun {
   explicit HeartbeatRun(const Config& config) : config_(config) {}
 
   std::unique_ptr<Process> NewProcess(NodeId id) override {
-    log_.Attach(sim_);
-    return std::make_unique<Detector>(config_.options, &log_);
+    return std::make_unique<Detector>(config_.options);
   }
 
   void Finish(const std::set<std::string>& checks, RunOutcome& out) override {
     const int false_suspicions = CheckAccuracy(checks.count("no_false_suspicion"), out);
     const int missed = CheckCompleteness(checks.count("crash_detected"), out);
-    int suspicions = 0;
-    for (const Observation& o : log_.entries()) suspicions += o.suspect;
-    out.Fact("suspicions", suspicions);
+    int count = 0;
+    for (const Observation<Suspicion>& o : suspicions()) count += o.value.suspect;
+    out.Fact("suspicions", count);
     out.Fact("false_suspicions", false_suspicions);
     out.Fact("missed_crashes", missed);
     out.Fact("detected_crashes", detected_);
   }
 
  private:
+  // Every decision, in true time: the observer is the stamped node.
+  const std::vector<Observation<Suspicion>>& suspicions() const {
+    return observations_.Of<Suspicion>().entries();
+  }
+
   int64_t UpSince(NodeId node, int64_t t) const {
     for (const auto& [start, stop] : sim_->Lifetimes(node)) {
       if (start <= t && t < stop) return start;
@@ -60,16 +64,16 @@ class HeartbeatRun : public ProtocolRun {
   int CheckAccuracy(bool run, RunOutcome& out) {
     int count = 0;
     std::string first;
-    for (const Observation& o : log_.entries()) {
-      if (!o.suspect ||
-          !StayedUp(o.peer, std::max<int64_t>(0, o.time_ns - config_.detection_bound_ns),
-                    o.time_ns)) {
+    for (const Observation<Suspicion>& o : suspicions()) {
+      if (!o.value.suspect ||
+          !StayedUp(o.value.peer, std::max<int64_t>(0, o.event_ns - config_.detection_bound_ns),
+                    o.event_ns)) {
         continue;
       }
       if (count++ == 0) {
         first = absl::StrFormat("n%d suspected n%d at %s, but n%d had been up since %s",
-                                o.observer, o.peer, FormatDuration(o.time_ns), o.peer,
-                                FormatDuration(UpSince(o.peer, o.time_ns)));
+                                o.node, o.value.peer, FormatDuration(o.event_ns), o.value.peer,
+                                FormatDuration(UpSince(o.value.peer, o.event_ns)));
       }
     }
     if (run) {
@@ -85,12 +89,12 @@ class HeartbeatRun : public ProtocolRun {
   // `peer` at some point of [from, to], or already did at `from`.
   bool Suspected(NodeId observer, NodeId peer, int64_t from, int64_t to) const {
     bool state = false;
-    for (const Observation& o : log_.entries()) {
-      if (o.time_ns > to) break;
-      if (o.observer != observer || o.peer != peer) continue;
-      if (o.time_ns <= from) {
-        state = o.suspect;
-      } else if (o.suspect) {
+    for (const Observation<Suspicion>& o : suspicions()) {
+      if (o.event_ns > to) break;
+      if (o.node != observer || o.value.peer != peer) continue;
+      if (o.event_ns <= from) {
+        state = o.value.suspect;
+      } else if (o.value.suspect) {
         return true;
       }
     }
@@ -131,7 +135,6 @@ class HeartbeatRun : public ProtocolRun {
   }
 
   const Config& config_;
-  ObservationLog log_;
   int detected_ = 0;
 };
 

@@ -18,8 +18,7 @@ struct Fixture {
     o.timeout_ns = 500 * kMillisecond;
     o.check_interval_ns = 50 * kMillisecond;
     o.bug_wall_clock_timeout = bug;
-    log.Attach(&ctx);
-    d = std::make_unique<Detector>(o, &log);
+    d = std::make_unique<Detector>(o);
     ctx.Start(*d);
   }
   // Runs the check timer up to `t_ns`, with node 2 sending heartbeats
@@ -40,17 +39,17 @@ struct Fixture {
     }
     ctx.AdvanceTo(t_ns);
   }
-  std::vector<Observation> SuspicionsOf(NodeId peer) const {
-    std::vector<Observation> out;
-    for (const Observation& e : log.entries()) {
-      if (e.peer == peer && e.suspect) out.push_back(e);
+  const std::vector<Observation<Suspicion>>& log() { return ctx.observations()->Of<Suspicion>().entries(); }
+  std::vector<Observation<Suspicion>> SuspicionsOf(NodeId peer) {
+    std::vector<Observation<Suspicion>> out;
+    for (const Observation<Suspicion>& e : log()) {
+      if (e.value.peer == peer && e.value.suspect) out.push_back(e);
     }
     return out;
   }
   Options o;
   int64_t next_beat = 100 * kMillisecond;
   FakeContext ctx;
-  ObservationLog log;
   std::unique_ptr<Detector> d;
 };
 
@@ -63,8 +62,8 @@ TEST(DetectorTest, SuspectsASilentPeerAtTheFirstCheckPastTheTimeout) {
   f.RunTo(550 * kMillisecond);
   const auto s = f.SuspicionsOf(3);
   ASSERT_EQ(s.size(), 1u);
-  EXPECT_EQ(s[0].time_ns, 550 * kMillisecond);
-  EXPECT_EQ(s[0].observer, 1);
+  EXPECT_EQ(s[0].event_ns, 550 * kMillisecond);
+  EXPECT_EQ(s[0].node, 1);
   EXPECT_TRUE(f.SuspicionsOf(2).empty());  // it kept beating
   // Heartbeats went to both peers, never to itself.
   for (const auto& [to, hb] : f.ctx.SentOf<Heartbeat>()) EXPECT_NE(to, 1);
@@ -75,9 +74,9 @@ TEST(DetectorTest, AHeartbeatFromASuspectedPeerRestoresTrust) {
   f.RunTo(600 * kMillisecond);
   ASSERT_EQ(f.SuspicionsOf(3).size(), 1u);
   f.ctx.Deliver(*f.d, 3, Heartbeat{1});
-  ASSERT_FALSE(f.log.entries().empty());
-  EXPECT_EQ(f.log.entries().back().peer, 3);
-  EXPECT_FALSE(f.log.entries().back().suspect);
+  ASSERT_FALSE(f.log().empty());
+  EXPECT_EQ(f.log().back().value.peer, 3);
+  EXPECT_FALSE(f.log().back().value.suspect);
 }
 
 TEST(DetectorTest, AWallClockStepDoesNotFakeSilence) {
