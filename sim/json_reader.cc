@@ -122,6 +122,26 @@ std::string JsonTypeName(const nlohmann::json& v) {
   }
 }
 
+namespace {
+
+// The 1-based line and column of the byte before 1-based offset `byte`
+// (nlohmann's convention for where a parse stopped).
+std::pair<size_t, size_t> LineAndColumn(std::string_view text, size_t byte) {
+  size_t line = 1, col = 1;
+  const size_t end = std::min<size_t>(byte == 0 ? 0 : byte - 1, text.size());
+  for (size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+}  // namespace
+
 std::optional<nlohmann::json> JsonContext::Parse(std::string_view text) {
   DuplicateKeyFinder finder;
   try {
@@ -135,18 +155,26 @@ std::optional<nlohmann::json> JsonContext::Parse(std::string_view text) {
       return std::nullopt;
     }
     return doc;
-  } catch (const nlohmann::json::parse_error& e) {
-    // Turn the byte offset into a line and column.
-    size_t line = 1, col = 1;
-    const size_t end = std::min<size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    for (size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number too large for a double ("1e400"): nlohmann names the literal
+    // but not where it is; the first occurrence of it is the one it stopped at.
+    std::string what = e.what();
+    const size_t colon = what.find("] ");
+    if (colon != std::string::npos) what = what.substr(colon + 2);
+    size_t at = 0;
+    const size_t open = what.find('\'');
+    const size_t close = what.rfind('\'');
+    if (open != std::string::npos && close > open) {
+      const size_t found = text.find(what.substr(open + 1, close - open - 1));
+      if (found != std::string_view::npos) at = found + 1;
     }
+    const auto [line, col] = LineAndColumn(text, at);
+    if (error_.empty()) {
+      error_ = absl::StrFormat("%s:%d:%d: invalid JSON: %s", file_, line, col, what);
+    }
+    return std::nullopt;
+  } catch (const nlohmann::json::parse_error& e) {
+    const auto [line, col] = LineAndColumn(text, e.byte);
     std::string what = e.what();
     // nlohmann's message reads "[json.exception.parse_error.101] parse error
     // at line 3, column 5: syntax error while parsing ..." - keep the tail.

@@ -79,6 +79,13 @@ TEST(JsonReader, SyntaxErrorsHaveLineAndColumn) {
               HasSubstr("f.json:3:"));
 }
 
+// A number beyond a double is bad input with a line, not an abort.
+TEST(JsonReader, NumberOverflowIsAnErrorWithItsLine) {
+  EXPECT_EQ(ErrorOf("{\n  \"a\": 1,\n  \"b\": [2, -1e400]\n}\n", [](JsonObject&) {}),
+            "f.json:3:12: invalid JSON: number overflow parsing '-1e400'");
+  EXPECT_THAT(ErrorOf("{\"a\": 1e999999999999}", [](JsonObject&) {}), HasSubstr("f.json:1:"));
+}
+
 TEST(JsonReader, DuplicateKeys) {
   EXPECT_EQ(ErrorOf(R"({"a": {"b": 1, "b": 2}})", [](JsonObject&) {}),
             "f.json: /a/b: duplicate key \"b\"");
