@@ -21,7 +21,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "sim/observer.h"
 #include "sim/process.h"
 
@@ -50,10 +49,15 @@ class ObservationLog {
   // crash cut short was never cast.
   std::vector<Observation<T>> Survivors(const Observer& observer) const {
     std::vector<Observation<T>> out;
-    for (size_t i = 0; i < entries_.size(); ++i) {
-      if (observer.Survived(stamps_[i])) out.push_back(entries_[i]);
-    }
+    ForEachSurvivor(observer, [&out](const Observation<T>& o) { out.push_back(o); });
     return out;
+  }
+  // The same, without a copy.
+  template <typename F>
+  void ForEachSurvivor(const Observer& observer, F fn) const {
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      if (observer.Survived(stamps_[i])) fn(entries_[i]);
+    }
   }
 
  private:
@@ -66,16 +70,19 @@ class Observations {
  public:
   template <typename T>
   ObservationLog<T>& Of() {
-    std::unique_ptr<Base>& slot = logs_[Key<T>()];
-    if (slot == nullptr) slot = std::make_unique<Holder<T>>();
-    return static_cast<Holder<T>&>(*slot).log;
+    for (const Slot& s : logs_) {
+      if (s.key == Key<T>()) return static_cast<Holder<T>&>(*s.log).log;
+    }
+    logs_.push_back({Key<T>(), std::make_unique<Holder<T>>()});
+    return static_cast<Holder<T>&>(*logs_.back().log).log;
   }
   // An empty log when nothing of type T was reported.
   template <typename T>
   const ObservationLog<T>& Of() const {
-    auto it = logs_.find(Key<T>());
-    if (it == logs_.end()) return Empty<T>();
-    return static_cast<const Holder<T>&>(*it->second).log;
+    for (const Slot& s : logs_) {
+      if (s.key == Key<T>()) return static_cast<const Holder<T>&>(*s.log).log;
+    }
+    return Empty<T>();
   }
 
  private:
@@ -86,7 +93,7 @@ class Observations {
   struct Holder : Base {
     ObservationLog<T> log;
   };
-  // One address per type: the key is never iterated, so its value cannot
+  // One address per type, compared only for equality: its value cannot
   // reach a run's behaviour.
   template <typename T>
   static const void* Key() {
@@ -99,7 +106,12 @@ class Observations {
     return *empty;
   }
 
-  absl::flat_hash_map<const void*, std::unique_ptr<Base>> logs_;
+  // A run reports a handful of types: a short list beats hashing.
+  struct Slot {
+    const void* key;
+    std::unique_ptr<Base> log;
+  };
+  std::vector<Slot> logs_;
 };
 
 template <typename T>

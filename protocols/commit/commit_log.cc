@@ -5,26 +5,27 @@
 namespace dsim::commit {
 
 std::map<std::string, std::set<int32_t>> CommitLog::participants() const {
-  std::map<TxId, std::vector<NodeId>> last;  // a later report of a transaction replaces an earlier one
-  for (const auto& p : o_.Of<TxParticipants>().entries()) last[p.value.tx] = p.value.nodes;
+  // A later report of a transaction replaces an earlier one.
+  std::map<TxId, const std::vector<NodeId>*> last;
+  for (const auto& p : o_.Of<TxParticipants>().entries()) last[p.value.tx] = &p.value.nodes;
   std::map<std::string, std::set<int32_t>> out;
-  for (const auto& [tx, nodes] : last) out[FormatTx(tx)].insert(nodes.begin(), nodes.end());
+  for (const auto& [tx, nodes] : last) out[FormatTx(tx)].insert(nodes->begin(), nodes->end());
   return out;
 }
 
 std::vector<::dsim::Vote> CommitLog::votes() const {
   std::vector<::dsim::Vote> out;
-  for (const auto& v : o_.Of<VoteCast>().Survivors(observer_)) {
+  o_.Of<VoteCast>().ForEachSurvivor(observer_, [&out](const Observation<VoteCast>& v) {
     out.push_back({v.stamp_ns, v.node, FormatTx(v.value.tx), v.value.yes});
-  }
+  });
   return out;
 }
 
 std::vector<CommitDecision> CommitLog::decisions() const {
   std::vector<CommitDecision> out;
-  for (const auto& d : o_.Of<DecisionMade>().Survivors(observer_)) {
+  o_.Of<DecisionMade>().ForEachSurvivor(observer_, [&out](const Observation<DecisionMade>& d) {
     out.push_back({d.stamp_ns, d.node, FormatTx(d.value.tx), d.value.commit});
-  }
+  });
   std::stable_sort(out.begin(), out.end(),
                    [](const CommitDecision& a, const CommitDecision& b) { return a.time_ns < b.time_ns; });
   return out;
@@ -32,22 +33,23 @@ std::vector<CommitDecision> CommitLog::decisions() const {
 
 std::vector<std::pair<NodeId, TxId>> CommitLog::acked_commits() const {
   std::vector<std::pair<NodeId, TxId>> out;
-  for (const auto& a : o_.Of<CommitAcked>().Survivors(observer_)) out.push_back({a.node, a.value.tx});
+  o_.Of<CommitAcked>().ForEachSurvivor(
+      observer_, [&out](const Observation<CommitAcked>& a) { out.push_back({a.node, a.value.tx}); });
   return out;
 }
 
 std::vector<int64_t> CommitLog::UncertainTimes(int64_t end) const {
   std::map<std::pair<NodeId, TxId>, int64_t> since;
-  for (const auto& v : o_.Of<VoteCast>().Survivors(observer_)) {
+  o_.Of<VoteCast>().ForEachSurvivor(observer_, [&since](const Observation<VoteCast>& v) {
     if (v.value.yes) since.emplace(std::make_pair(v.node, v.value.tx), v.stamp_ns);
-  }
+  });
   std::vector<int64_t> out;
-  for (const auto& d : o_.Of<DecisionMade>().Survivors(observer_)) {
+  o_.Of<DecisionMade>().ForEachSurvivor(observer_, [&since, &out](const Observation<DecisionMade>& d) {
     auto it = since.find({d.node, d.value.tx});
-    if (it == since.end()) continue;
+    if (it == since.end()) return;
     out.push_back(d.stamp_ns - it->second);
     since.erase(it);
-  }
+  });
   for (const auto& [k, t] : since) out.push_back(end - t);
   return out;
 }
