@@ -17,6 +17,7 @@
 #define DSIM_SIM_OBSERVATIONS_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -33,16 +34,33 @@ struct Observation {
   NodeId node;
   uint32_t incarnation;
   T value;
+  // For Observer::Survived, when a run keeps observations its own way.
+  ObservationStamp stamp() const { return ObservationStamp(stamp_ns, node, incarnation); }
 };
 
-// Every observation of one type, in the order processes reported them.
+// Every observation of one type, in the order processes reported them - or,
+// when the run files them itself, none: a run that keeps a type its own way
+// (interned, indexed, counted) gets each observation as it is reported.
+//
+//   observations_.Of<Accepted>().FileWith([this](const Observation<Accepted>& o) {
+//     accepted_.push_back({o.stamp(), ids_.Intern(o.value.cmd)});
+//   });
 template <typename T>
 class ObservationLog {
  public:
-  void Add(const ObservationStamp& event, const ObservationStamp& stamp, T value) {
+  using Filer = std::function<void(const Observation<T>&)>;
+
+  void Add(const ObservationStamp& event, const ObservationStamp& stamp, T&& value) {
     DSIM_ASSERT(event.node_ == stamp.node_ && event.time_ns_ <= stamp.time_ns_);
+    if (filer_) {
+      filer_(Observation<T>{event.time_ns_, stamp.time_ns_, stamp.node_, stamp.incarnation_, std::move(value)});
+      return;
+    }
     entries_.push_back({event.time_ns_, stamp.time_ns_, stamp.node_, stamp.incarnation_, std::move(value)});
-    stamps_.push_back(stamp);
+  }
+  void FileWith(Filer filer) {
+    DSIM_ASSERT_MSG(entries_.empty(), "a filer set after %d observations were kept", entries_.size());
+    filer_ = std::move(filer);
   }
   const std::vector<Observation<T>>& entries() const { return entries_; }
   // The entries whose node was still up at their stamp: a vote whose sync a
@@ -55,14 +73,14 @@ class ObservationLog {
   // The same, without a copy.
   template <typename F>
   void ForEachSurvivor(const Observer& observer, F fn) const {
-    for (size_t i = 0; i < entries_.size(); ++i) {
-      if (observer.Survived(stamps_[i])) fn(entries_[i]);
+    for (const Observation<T>& o : entries_) {
+      if (observer.Survived(o.stamp())) fn(o);
     }
   }
 
  private:
   std::vector<Observation<T>> entries_;
-  std::vector<ObservationStamp> stamps_;
+  Filer filer_;
 };
 
 // A run's observation logs, one per type, made on first use.
@@ -70,18 +88,16 @@ class Observations {
  public:
   template <typename T>
   ObservationLog<T>& Of() {
-    for (const Slot& s : logs_) {
-      if (s.key == Key<T>()) return static_cast<Holder<T>&>(*s.log).log;
-    }
-    logs_.push_back({Key<T>(), std::make_unique<Holder<T>>()});
-    return static_cast<Holder<T>&>(*logs_.back().log).log;
+    const size_t i = TypeIndex<T>();
+    if (i >= logs_.size()) logs_.resize(i + 1);
+    if (logs_[i] == nullptr) logs_[i] = std::make_unique<Holder<T>>();
+    return static_cast<Holder<T>&>(*logs_[i]).log;
   }
   // An empty log when nothing of type T was reported.
   template <typename T>
   const ObservationLog<T>& Of() const {
-    for (const Slot& s : logs_) {
-      if (s.key == Key<T>()) return static_cast<const Holder<T>&>(*s.log).log;
-    }
+    const size_t i = TypeIndex<T>();
+    if (i < logs_.size() && logs_[i] != nullptr) return static_cast<const Holder<T>&>(*logs_[i]).log;
     return Empty<T>();
   }
 
@@ -93,12 +109,17 @@ class Observations {
   struct Holder : Base {
     ObservationLog<T> log;
   };
-  // One address per type, compared only for equality: its value cannot
-  // reach a run's behaviour.
+  // A slot per type, numbered in the order this program first uses each:
+  // the number only picks a slot, nothing is ever visited in that order, so
+  // it cannot reach a run's behaviour.
+  static size_t NextIndex() {
+    static size_t next = 0;
+    return next++;
+  }
   template <typename T>
-  static const void* Key() {
-    static const char tag = 0;
-    return &tag;
+  static size_t TypeIndex() {
+    static const size_t index = NextIndex();
+    return index;
   }
   template <typename T>
   static const ObservationLog<T>& Empty() {
@@ -106,12 +127,7 @@ class Observations {
     return *empty;
   }
 
-  // A run reports a handful of types: a short list beats hashing.
-  struct Slot {
-    const void* key;
-    std::unique_ptr<Base> log;
-  };
-  std::vector<Slot> logs_;
+  std::vector<std::unique_ptr<Base>> logs_;  // by TypeIndex
 };
 
 template <typename T>

@@ -77,6 +77,8 @@ class ObservationStamp {
   friend class Observer;
   template <typename T>
   friend class ObservationLog;
+  template <typename T>
+  friend struct Observation;
   ObservationStamp(int64_t time_ns, NodeId node, uint32_t incarnation)
       : time_ns_(time_ns), node_(node), incarnation_(incarnation) {}
   int64_t time_ns_ = 0;

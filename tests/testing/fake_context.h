@@ -135,13 +135,11 @@ class FakeContext final : public Context, public Observer {
   // The node crashes now: unsynced writes are lost, timers die, stamps
   // taken after this point of the old incarnation never survive. Build a
   // new process and Start it to restart.
-  void Crash(bool lose_unsynced = true) {
-    disk_.Crash(now_ns_, lose_unsynced);
-    crashed_at_.resize(incarnation_ + 1, kNever);
-    crashed_at_[incarnation_] = now_ns_;
-    ++incarnation_;
-    for (Timer& t : timers_) t.pending = false;
-  }
+  void Crash(bool lose_unsynced = true) { CrashAt(now_ns_, lose_unsynced); }
+  // A crash at the instant the last event began, while its handler was
+  // still running: the syncs it waited for never completed, and what it
+  // reported after them does not survive.
+  void CrashDuringLastEvent() { CrashAt(event_began_ns_, true); }
 
   // --- what it did ---
   const std::vector<Action>& actions() const { return actions_; }
@@ -251,9 +249,17 @@ class FakeContext final : public Context, public Observer {
     EndEvent();
   }
   int64_t handler_now() const { return now_ns_ + charged_ns_; }
+  void CrashAt(int64_t at_ns, bool lose_unsynced) {
+    disk_.Crash(at_ns, lose_unsynced);
+    crashed_at_.resize(incarnation_ + 1, kNever);
+    crashed_at_[incarnation_] = at_ns;
+    ++incarnation_;
+    for (Timer& t : timers_) t.pending = false;
+  }
   ObservationStamp EventStamp() const override { return MakeStamp(now_ns_, id_, incarnation_); }
   void BeginEvent() {
     charged_ns_ = 0;
+    event_began_ns_ = now_ns_;
     event_starts_.push_back(actions_.size());
   }
   void EndEvent() {
@@ -300,6 +306,7 @@ class FakeContext final : public Context, public Observer {
   int num_nodes_;
   Rng rng_;
   int64_t now_ns_ = 0;
+  int64_t event_began_ns_ = 0;
   int64_t charged_ns_ = 0;
   int64_t total_charged_ns_ = 0;
   int64_t wall_offset_ns_ = 0;
