@@ -30,7 +30,7 @@ void MultiServer::OnStart(Context& ctx) {
     DSIM_ASSERT_MSG(e.instance == instance, "the record of instance %d holds instance %d", instance, e.instance);
     Slot& slot = At(e.instance);
     slot.accepted_ballot = e.ballot;
-    slot.accepted = commands_->Id(e.cmd);
+    slot.accepted = commands_.Add(e.cmd);
   });
   if (ctx.id() == o_.initial_leader && ctx.incarnation() == 0) {
     StartElection(ctx);
@@ -86,7 +86,7 @@ void MultiServer::OnMessage(Context& ctx, const Envelope& m) {
     case CatchupResp::kType: {
       for (const LogEntry& e : m.As<CatchupResp>().chosen) {
         Slot& slot = At(e.instance);
-        if (slot.chosen == kNone) slot.chosen = commands_->Id(e.cmd);
+        if (slot.chosen == kNone) slot.chosen = commands_.Add(e.cmd);
       }
       catchup_asked_at_ = -1;
       Advance(ctx);
@@ -141,13 +141,13 @@ void MultiServer::OnPrepare(Context& ctx, NodeId from, const MPrepare& p) {
   promised_ = p.ballot;
   PersistPromise(ctx);
   ctx.disk().Sync();
-  log_->PromiseSet(ctx.Stamp(), ctx.id(), promised_);
+  ctx.Observe(PromiseSet{promised_});
   if (role_ != Role::kFollower && ballot_ != p.ballot) StepDown(ctx, p.ballot);
   MPromise reply{p.ballot, {}};
   for (size_t i = static_cast<size_t>(std::max<int64_t>(p.from_instance, 1)); i < slots_.size(); ++i) {
     const Slot& slot = slots_[i];
     if (slot.accepted != kNone) {
-      reply.accepted.push_back({static_cast<int64_t>(i), slot.accepted_ballot, (*commands_)[slot.accepted]});
+      reply.accepted.push_back({static_cast<int64_t>(i), slot.accepted_ballot, commands_[slot.accepted]});
     }
   }
   ctx.Send(from, reply);
@@ -156,9 +156,10 @@ void MultiServer::OnPrepare(Context& ctx, NodeId from, const MPrepare& p) {
 void MultiServer::OnPromise(Context& ctx, NodeId from, const MPromise& p) {
   if (role_ != Role::kCandidate || p.ballot != ballot_) return;
   if (!promises_.emplace(from, p).second) return;
-  std::vector<Reported> reported;
-  for (const LogEntry& e : p.accepted) reported.push_back({e.instance, e.ballot, commands_->Id(e.cmd)});
-  log_->PromiseReceived(from, ctx.id(), ballot_, std::move(reported));
+  PromiseReceived<Command> received{from, ballot_, {}};
+  received.reported.reserve(p.accepted.size());
+  for (const LogEntry& e : p.accepted) received.reported.push_back({e.instance, e.ballot, e.cmd});
+  ctx.Observe(std::move(received));
   if (static_cast<int>(promises_.size()) >= quorum(ctx)) BecomeLeader(ctx);
 }
 
@@ -171,7 +172,7 @@ void MultiServer::BecomeLeader(Context& ctx) {
   role_ = Role::kLeader;
   leader_ = ctx.id();
   ctx.Note("leader", static_cast<int64_t>(ballot_));
-  log_->BecameLeader(ctx.id(), ballot_);
+  ctx.Observe(BecameLeader{ballot_});
   std::map<int64_t, LogEntry> best;
   int64_t last = prepare_from_ - 1;
   for (const auto& [acceptor, promise] : promises_) {
@@ -191,17 +192,18 @@ void MultiServer::BecomeLeader(Context& ctx) {
     Command cmd;  // a no-op
     // BUG(proposer_ignores_accepted): reported values are replaced by no-ops.
     if (it != best.end() && !o_.bug_ignores_accepted) cmd = it->second.cmd;
-    Propose(ctx, i, commands_->Id(cmd));
+    Propose(ctx, i, commands_.Add(cmd));
   }
   SendHeartbeats(ctx);
 }
 
 // --- Phase 2 -------------------------------------------------------------------
 
-void MultiServer::Propose(Context& ctx, int64_t instance, ValueId value) {
-  At(instance).proposal = value;
-  log_->AcceptSent(ctx.id(), instance, ballot_, value);
-  ctx.SendToServers(MAccept{ballot_, instance, (*commands_)[value], applied_});
+void MultiServer::Propose(Context& ctx, int64_t instance, uint32_t command) {
+  At(instance).proposal = command;
+  const Command& cmd = commands_[command];
+  ctx.Observe(AcceptSent<Command>{instance, ballot_, cmd});
+  ctx.SendToServers(MAccept{ballot_, instance, cmd, applied_});
 }
 
 bool MultiServer::HeardFromLeader(Context& ctx, Ballot b) {
@@ -221,18 +223,16 @@ void MultiServer::OnAccept(Context& ctx, NodeId from, const MAccept& a) {
     promised_ = a.ballot;
     PersistPromise(ctx);
   }
-  const ValueId value = commands_->Id(a.cmd);
   Slot& slot = At(a.instance);
   slot.accepted_ballot = a.ballot;
-  slot.accepted = value;
+  slot.accepted = commands_.Add(a.cmd);
   scratch_.clear();
   EncodeTo(LogEntry{a.instance, a.ballot, a.cmd}, scratch_);
   kAccepted.PutEncoded(ctx, a.instance, scratch_);
   ctx.disk().Sync();  // persist before the reply leaves
-  // Stamped after the sync: it counts only if the disk got it.
-  const ObservationStamp stamp = ctx.Stamp();
-  log_->PromiseSet(stamp, ctx.id(), a.ballot);
-  log_->Accepted(stamp, ctx.id(), a.instance, a.ballot, value);
+  // Reported after the sync: it counts only if the disk got it.
+  ctx.Observe(PromiseSet{a.ballot});
+  ctx.Observe(AcceptedValue<Command>{a.instance, a.ballot, a.cmd});
   ctx.Send(from, MAccepted{a.ballot, a.instance});
   HeardFromLeader(ctx, a.ballot);
   LearnUpTo(ctx, a.ballot, a.commit_index);
@@ -286,11 +286,11 @@ void MultiServer::Advance(Context& ctx) {
   }
 }
 
-void MultiServer::Apply(Context& ctx, int64_t instance, ValueId value) {
+void MultiServer::Apply(Context& ctx, int64_t instance, uint32_t command) {
   DSIM_ASSERT_MSG(instance == applied_ + 1, "applying instance %d after %d", instance, applied_);
   applied_ = instance;
-  log_->Learned(ctx.id(), ctx.incarnation(), instance, value);
-  const Command& cmd = (*commands_)[value];
+  const Command& cmd = commands_[command];
+  ctx.Observe(LearnedValue<Command>{instance, cmd});
   if (cmd.kind == Command::kNoop) return;
   ClientReply reply{cmd.seq, ClientReply::kOk, false, 0, ctx.id()};
   uint64_t& last = last_seq_[cmd.client];
@@ -329,7 +329,7 @@ void MultiServer::OnCatchupReq(Context& ctx, NodeId from, const CatchupReq& r) {
   CatchupResp resp;
   for (size_t i = static_cast<size_t>(std::max<int64_t>(r.from_instance, 1));
        i < slots_.size() && resp.chosen.size() < 256; ++i) {
-    if (slots_[i].chosen != kNone) resp.chosen.push_back({static_cast<int64_t>(i), 0, (*commands_)[slots_[i].chosen]});
+    if (slots_[i].chosen != kNone) resp.chosen.push_back({static_cast<int64_t>(i), 0, commands_[slots_[i].chosen]});
   }
   if (!resp.chosen.empty()) ctx.Send(from, resp);
 }
@@ -349,7 +349,7 @@ void MultiServer::OnClientRequest(Context& ctx, NodeId from, const Command& cmd)
     return;
   }
   waiting_[{cmd.client, cmd.seq}] = from;
-  Propose(ctx, next_instance_++, commands_->Id(cmd));
+  Propose(ctx, next_instance_++, commands_.Add(cmd));
 }
 
 bool MultiServer::LeaseHolds(Context& ctx) const {
@@ -381,7 +381,7 @@ void MultiServer::ResendStaleAccepts(Context& ctx) {
     const Slot& slot = slots_[i];
     if (slot.proposal == kNone) continue;
     if (--budget < 0) break;
-    const MAccept again{ballot_, i, (*commands_)[slot.proposal], applied_};
+    const MAccept again{ballot_, i, commands_[slot.proposal], applied_};
     for (NodeId s = 1; s <= ctx.num_servers(); ++s) {
       if ((slot.votes >> (s - 1) & 1) == 0) ctx.Send(s, again);
     }

@@ -53,37 +53,28 @@ struct MultiOptions {
   bool bug_lease_without_margin = false;
 };
 
-// The run's commands, each interned once in the Paxos log: a server keeps a
-// command's id where it would keep a copy, and the checks read the same ids.
-// Ids are dense from 0 in order of first appearance, so the command behind
-// an id is an index away.
-class CommandTable {
+// One server's commands: a slot holds the index of a command here where it
+// would hold a copy, so that learning and re-proposing move 4 bytes. Append
+// only, no deduplication (slots never compare commands). Each server (each
+// incarnation) has its own: servers share nothing.
+class CommandStore {
  public:
-  explicit CommandTable(PaxosLog* log) : log_(log) {}
-  ValueId Id(const Command& cmd) {
-    auto [it, fresh] = ids_.try_emplace(cmd, 0);
-    if (!fresh) return it->second;
-    scratch_.clear();
-    EncodeTo(cmd, scratch_);
-    it->second = log_->Intern(scratch_);
-    DSIM_ASSERT_MSG(it->second == commands_.size(), "value %d was interned without its command", it->second);
+  uint32_t Add(const Command& cmd) {
     commands_.push_back(cmd);
-    return it->second;
+    return static_cast<uint32_t>(commands_.size() - 1);
   }
-  const Command& operator[](ValueId id) const { return commands_[id]; }
-  PaxosLog* log() const { return log_; }
+  const Command& operator[](uint32_t id) const {
+    DSIM_ASSERT_MSG(id < commands_.size(), "command %d of %d", id, commands_.size());
+    return commands_[id];
+  }
 
  private:
-  PaxosLog* log_;
-  std::string scratch_;
-  std::vector<Command> commands_;  // by id
-  absl::flat_hash_map<Command, ValueId> ids_;
+  std::vector<Command> commands_;
 };
 
 class MultiServer : public Process {
  public:
-  MultiServer(const MultiOptions& o, CommandTable* commands)
-      : o_(o), commands_(commands), log_(commands->log()) {}
+  explicit MultiServer(const MultiOptions& o) : o_(o) {}
   void OnStart(Context& ctx) override;
   void OnMessage(Context& ctx, const Envelope& m) override;
   void OnTimer(Context& ctx, TimerId id, uint64_t tag) override;
@@ -93,16 +84,16 @@ class MultiServer : public Process {
  private:
   enum Tag : uint64_t { kElection = 1, kHeartbeat = 2 };
   enum class Role { kFollower, kCandidate, kLeader };
-  static constexpr ValueId kNone = UINT32_MAX;
+  static constexpr uint32_t kNone = UINT32_MAX;
 
   // One instance as this server knows it. Instances are dense from 1, so
   // the log is a vector indexed by instance rather than ordered maps.
   struct Slot {
     Ballot accepted_ballot = 0;  // 0: nothing accepted (durable, mirrored here)
     uint64_t votes = 0;          // leader: acceptors of `proposal`, one bit each
-    ValueId accepted = kNone;
-    ValueId chosen = kNone;    // learned chosen
-    ValueId proposal = kNone;  // leader: proposed in this ballot, not yet chosen
+    uint32_t accepted = kNone;  // indices in commands_
+    uint32_t chosen = kNone;    // learned chosen
+    uint32_t proposal = kNone;  // leader: proposed in this ballot, not yet chosen
   };
   // A heartbeat round the leader counts acknowledgements of, for its lease.
   struct HeartbeatRound {
@@ -125,14 +116,14 @@ class MultiServer : public Process {
   void OnPromise(Context& ctx, NodeId from, const MPromise& p);
   void BecomeLeader(Context& ctx);
   // Phase 2.
-  void Propose(Context& ctx, int64_t instance, ValueId value);
+  void Propose(Context& ctx, int64_t instance, uint32_t command);
   void OnAccept(Context& ctx, NodeId from, const MAccept& a);
   void OnAccepted(Context& ctx, NodeId from, const MAccepted& a);
   void PersistPromise(Context& ctx);
   // Learning and applying.
   void LearnUpTo(Context& ctx, Ballot leader_ballot, int64_t commit_index);
   void Advance(Context& ctx);
-  void Apply(Context& ctx, int64_t instance, ValueId value);
+  void Apply(Context& ctx, int64_t instance, uint32_t command);
   void OnCatchupReq(Context& ctx, NodeId from, const CatchupReq& r);
   // Clients, heartbeats, leases.
   void OnClientRequest(Context& ctx, NodeId from, const Command& cmd);
@@ -144,8 +135,7 @@ class MultiServer : public Process {
   bool HeardFromLeader(Context& ctx, Ballot b);
 
   const MultiOptions& o_;
-  CommandTable* commands_;
-  PaxosLog* log_;
+  CommandStore commands_;
 
   // Acceptor and proposer state on disk (mirrored in memory).
   Ballot promised_ = 0;

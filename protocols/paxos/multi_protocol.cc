@@ -35,23 +35,27 @@ std::string Side(const std::vector<NodeId>& group, int n) {
 
 class MultiRun : public ProtocolRun {
  public:
-  MultiRun(const MultiConfig& c, const ScenarioInfo& info) : c_(c), info_(info) {}
+  MultiRun(const MultiConfig& c, const ScenarioInfo& info) : c_(c), info_(info) {
+    FilePaxosObservations<Command>(observations_, log_, [this](PaxosLog& log, int64_t instance, const Command& cmd) {
+      return IdOf(log, instance, cmd);
+    });
+  }
 
   std::unique_ptr<Process> NewProcess(NodeId id) override {
-    log_.Attach(sim_);
-    if (id <= info_.num_servers) return std::make_unique<MultiServer>(c_.server, &commands_);
+    if (id <= info_.num_servers) return std::make_unique<MultiServer>(c_.server);
     const int index = id - info_.num_servers;  // 1-based
     return std::make_unique<MultiClient>(c_.client, info_.num_servers,
                                          index > c_.num_clients - c_.client.readers);
   }
 
   void Finish(const std::set<std::string>& checks, RunOutcome& out) override {
-    log_.Settle();
+    PaxosLog& log = log_;
+    log.Settle(*sim_);
     const History& h = sim_->history();
     for (const HistoryEvent& e : h) {
       if (e.type != OpType::kInvoke) continue;
       // Every value a client submitted, as the Paxos log spells commands.
-      log_.proposed.insert(ProposedText(e));
+      log.proposed.insert(ProposedText(e));
     }
     const int n = info_.num_servers;
     // Values in the log are encoded commands; clients' histories do not
@@ -66,10 +70,10 @@ class MultiRun : public ProtocolRun {
     values.describe = [](const std::string& v) {
       return MustDecode<Command>(v, "a command in the Paxos log").Text();
     };
-    const PaxosFindings f = CheckPaxos(log_, n / 2 + 1, values);
+    const PaxosFindings f = CheckPaxos(log, n / 2 + 1, values);
     ReportPaxosFindings(f, checks, out);
     if (checks.count("log_order")) {
-      const Finding lo = CheckLogOrder();
+      const Finding lo = CheckLogOrder(log);
       out.Check("log_order", lo.ok, lo.detail);
     }
     if (checks.count("linearizable")) CheckLinearizable(h, out);
@@ -77,15 +81,38 @@ class MultiRun : public ProtocolRun {
     const OutcomeCounts ops = OutcomeCounts::Of(h);
     ops.Report(out);
     out.Fact("instances_chosen", f.chosen.size());
-    out.Fact("leaderships", log_.leaders.size());
+    out.Fact("leaderships", log.leaders.size());
     nlohmann::json leaders = nlohmann::json::array();
-    for (const auto& l : log_.leaders) leaders.push_back(l.node);
+    for (const auto& l : log.leaders) leaders.push_back(l.node);
     out.Fact("leaders", leaders);
     out.Summary(absl::StrFormat("%d client operations: %d ok, %d failed, %d unknown; %d instances chosen",
                                 ops.total(), ops.ok, ops.fail, ops.info, f.chosen.size()));
   }
 
  private:
+  // Values in the log are encoded commands, each encoded once. Most reports
+  // at an instance carry the value last reported there, so that one is
+  // compared before any hashing.
+  ValueId IdOf(PaxosLog& log, int64_t instance, const Command& cmd) {
+    const size_t i = static_cast<size_t>(std::max<int64_t>(instance, 0));
+    if (i < recent_.size() && recent_[i] != kNoValue) {
+      const Command& c = commands_[recent_[i]];
+      // (client, seq) tells commands apart; the rest proves them equal.
+      if (c.seq == cmd.seq && c.client == cmd.client && c == cmd) return recent_[i];
+    }
+    auto [it, fresh] = ids_.try_emplace(cmd, 0);
+    if (fresh) {
+      scratch_.clear();
+      EncodeTo(cmd, scratch_);
+      it->second = log.Intern(scratch_);
+      DSIM_ASSERT_MSG(it->second == commands_.size(), "value %d was interned without its command", it->second);
+      commands_.push_back(cmd);
+    }
+    if (i >= recent_.size()) recent_.resize(std::max(2 * recent_.size(), i + 1), kNoValue);
+    recent_[i] = it->second;
+    return it->second;
+  }
+
   static std::string ProposedText(const HistoryEvent& e) {
     Command c;
     c.seq = 0;
@@ -107,13 +134,13 @@ class MultiRun : public ProtocolRun {
 
   // P7: each replica applies instances 1, 2, 3, ... and the same value at
   // each instance as every other replica.
-  Finding CheckLogOrder() {
+  static Finding CheckLogOrder(const PaxosLog& log) {
     Finding f;
     std::map<std::pair<NodeId, uint32_t>, int64_t> next;  // per replica incarnation
     std::vector<ValueId> first;                              // by instance
     std::vector<NodeId> first_node;
     size_t longest = 0;
-    for (const LearnEvent& l : log_.learned) {
+    for (const LearnEvent& l : log.learned) {
       int64_t& expected = next.try_emplace({l.node, l.incarnation}, 1).first->second;
       if (l.instance != expected && f.ok) {
         f.ok = false;
@@ -130,8 +157,8 @@ class MultiRun : public ProtocolRun {
         first[i] = l.value;
         first_node[i] = l.node;
       } else if (first[i] != l.value && f.ok) {
-        const Command a = MustDecode<Command>(log_.value(first[i]), "an applied command");
-        const Command b = MustDecode<Command>(log_.value(l.value), "an applied command");
+        const Command a = MustDecode<Command>(log.value(first[i]), "an applied command");
+        const Command b = MustDecode<Command>(log.value(l.value), "an applied command");
         f.ok = false;
         f.detail = absl::StrFormat("instance %d: n%d applied \"%s\" but n%d applied \"%s\"", l.instance,
                                    first_node[i], a.Text(), l.node, b.Text());
@@ -218,7 +245,11 @@ class MultiRun : public ProtocolRun {
   const MultiConfig& c_;
   ScenarioInfo info_;
   PaxosLog log_;
-  CommandTable commands_{&log_};
+  static constexpr ValueId kNoValue = UINT32_MAX;
+  absl::flat_hash_map<Command, ValueId> ids_;  // the log's id of each command
+  std::vector<Command> commands_;              // ... and back, by id
+  std::vector<ValueId> recent_;                // by instance: the value last reported there
+  std::string scratch_;
 };
 
 class MultiProtocol : public ProtocolOf<MultiConfig> {

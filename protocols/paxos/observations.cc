@@ -19,27 +19,20 @@ void Fail(Finding& f, const std::string& what) {
 
 }  // namespace
 
-void PaxosLog::Settle() {
-  // Sorted by (time, order of appending): a stable sort, done on small keys.
-  std::vector<std::pair<int64_t, uint32_t>> order;
-  order.reserve(accepted.size());
-  for (size_t i = 0; i < accepted.size(); ++i) {
-    AcceptedEvent& a = accepted[i];
-    if (!observer_->Survived(a.stamp)) continue;
-    a.time_ns = Simulator::StampTime(a.stamp);
-    order.push_back({a.time_ns, static_cast<uint32_t>(i)});
-  }
-  if (!std::is_sorted(order.begin(), order.end())) std::sort(order.begin(), order.end());
+void PaxosLog::Settle(const Observer& observer) {
   std::vector<AcceptedEvent> kept;
-  kept.reserve(order.size());
-  for (const auto& [t, i] : order) kept.push_back(accepted[i]);
+  kept.reserve(accepted.size());
+  for (const AcceptedEvent& a : accepted) {
+    if (observer.Survived(a.stamp)) kept.push_back(a);
+  }
+  const auto by_time = [](const AcceptedEvent& a, const AcceptedEvent& b) { return a.time_ns < b.time_ns; };
+  if (!std::is_sorted(kept.begin(), kept.end(), by_time)) std::stable_sort(kept.begin(), kept.end(), by_time);
   accepted = std::move(kept);
   for (std::vector<PromiseWrite>& writes : promise_writes) {
     std::vector<PromiseWrite> w;
-    for (PromiseWrite& p : writes) {
-      if (!observer_->Survived(p.stamp)) continue;
-      p.time_ns = Simulator::StampTime(p.stamp);
-      w.push_back(p);
+    w.reserve(writes.size());
+    for (const PromiseWrite& p : writes) {
+      if (observer.Survived(p.stamp)) w.push_back(p);
     }
     writes = std::move(w);
   }
@@ -71,8 +64,13 @@ PaxosFindings CheckPaxos(const PaxosLog& log, int quorum, const ValueSemantics& 
     }
   }
   std::vector<std::pair<int64_t, const std::vector<std::pair<ValueId, int64_t>>*>> by_instance;
+  // Each instance's values in the order they were chosen (by value at one
+  // time), so that the first chosen is the one reported.
+  const auto earlier = [](const std::pair<ValueId, int64_t>& a, const std::pair<ValueId, int64_t>& b) {
+    return std::tie(a.second, a.first) < std::tie(b.second, b.first);
+  };
   for (auto& [instance, chosen_values] : chosen_at) {
-    std::sort(chosen_values.begin(), chosen_values.end());
+    std::sort(chosen_values.begin(), chosen_values.end(), earlier);
     by_instance.push_back({instance, &chosen_values});
   }
   std::sort(by_instance.begin(), by_instance.end());
@@ -83,12 +81,11 @@ PaxosFindings CheckPaxos(const PaxosLog& log, int quorum, const ValueSemantics& 
     const auto& chosen_values = *values_at;
     r.chosen[instance] = log.value(chosen_values.begin()->first);
     if (chosen_values.size() > 1) {
-      std::vector<std::pair<int64_t, ValueId>> order;
-      for (const auto& [v, t] : chosen_values) order.push_back({t, v});
-      std::sort(order.begin(), order.end());
-      Fail(r.agreement, absl::StrFormat("instance %d: \"%s\" was chosen at %s and \"%s\" at %s",
-                                        instance, show(order[0].second), FormatDuration(order[0].first),
-                                        show(order[1].second), FormatDuration(order[1].first)));
+      const auto& [first, first_at] = chosen_values[0];
+      const auto& [second, second_at] = chosen_values[1];
+      Fail(r.agreement, absl::StrFormat("instance %d: \"%s\" was chosen at %s and \"%s\" at %s", instance,
+                                        show(first), FormatDuration(first_at), show(second),
+                                        FormatDuration(second_at)));
     }
     // P2
     for (const auto& [id, t] : chosen_values) {

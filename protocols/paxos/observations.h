@@ -1,13 +1,17 @@
-// What Paxos nodes did, as the checks of shared/docs/protocols.md 1.8 need it:
-// promises, acceptances, proposals sent, values learned. Nodes append; the
-// run's checks read. Values are interned once and referred to by id.
+// What Paxos nodes did, as the checks of shared/docs/protocols.md 1.8 need it.
+// Nodes report through Context::Observe - promises received, promises set,
+// acceptances, proposals sent, values learned, leaderships - carrying their
+// own value type V (a string for single-decree, a Command for Multi-Paxos).
+// The run files them into a PaxosLog as they come (FilePaxosObservations),
+// values interned once, and the checks read that.
 //
-// Acceptances and promises are durable state: an acceptor stamps them after
-// its disk sync (Context::Stamp), and Settle() keeps only those whose node
-// was still up at the stamp - an acceptance a crash erased never happened.
+// Acceptances and promises are durable state: an acceptor reports them after
+// its disk sync, and only those whose node was still up at the report count -
+// an acceptance a crash erased never happened.
 #ifndef DSIM_PROTOCOLS_PAXOS_OBSERVATIONS_H_
 #define DSIM_PROTOCOLS_PAXOS_OBSERVATIONS_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -21,7 +25,8 @@
 #include "sim/check/consensus.h"
 #include "sim/protocol.h"
 #include "sim/interner.h"
-#include "sim/simulator.h"
+#include "sim/observations.h"
+#include "sim/observer.h"
 
 namespace dsim::paxos {
 
@@ -33,17 +38,62 @@ struct Reported {
   ValueId value;
 };
 
-// A Promise as its proposer received it, while still in phase 1.
+// --- What a node reports (the observer is the node that reports) -------------
+
+template <typename V>
+struct ReportedValue {
+  int64_t instance;
+  Ballot ballot;
+  V value;
+};
+// A proposer in phase 1 received a Promise for `ballot` from `acceptor`.
+template <typename V>
+struct PromiseReceived {
+  NodeId acceptor;
+  Ballot ballot;
+  std::vector<ReportedValue<V>> reported;  // what the acceptor had accepted
+};
+// An acceptor adopted `ballot` as its promise (by a Prepare or an Accept),
+// reported after the sync that made it durable.
+struct PromiseSet {
+  Ballot ballot;
+};
+// An acceptor accepted `value` for `instance` in `ballot`, after the sync.
+template <typename V>
+struct AcceptedValue {
+  int64_t instance;
+  Ballot ballot;
+  V value;
+};
+// A proposer sent phase 2 for `instance` in `ballot`.
+template <typename V>
+struct AcceptSent {
+  int64_t instance;
+  Ballot ballot;
+  V value;
+};
+// A node learned (and, for Multi-Paxos, applied) `value` at `instance`.
+template <typename V>
+struct LearnedValue {
+  int64_t instance;
+  V value;
+};
+struct BecameLeader {
+  Ballot ballot;
+};
+
+// --- What the checks read -------------------------------------------------------
+
 struct PromiseEvent {
   int64_t time_ns;
   NodeId acceptor;
   NodeId proposer;
   Ballot ballot;
-  std::vector<Reported> reported;  // what the acceptor had accepted
+  std::vector<Reported> reported;
 };
 
 struct AcceptedEvent {
-  int64_t time_ns;
+  int64_t time_ns;  // when the acceptance reached the disk
   NodeId acceptor;
   int64_t instance;
   Ballot ballot;
@@ -73,35 +123,15 @@ struct PromiseWrite {
   ObservationStamp stamp;
 };
 
-class PaxosLog {
- public:
-  void Attach(const Observer* observer) { observer_ = observer; }
-  int64_t now() const { return observer_->now(); }
-
-  ValueId Intern(std::string_view value) { return values_.Intern(value); }
-  const std::string& value(ValueId id) const { return values_.value(id); }
-
-  void PromiseReceived(NodeId acceptor, NodeId proposer, Ballot b, std::vector<Reported> reported) {
-    promises.push_back({now(), acceptor, proposer, b, std::move(reported)});
-  }
-  void Accepted(ObservationStamp stamp, NodeId acceptor, int64_t instance, Ballot b, ValueId v) {
-    accepted.push_back({0, acceptor, instance, b, v, stamp});
-  }
-  void AcceptSent(NodeId proposer, int64_t instance, Ballot b, ValueId v) {
-    accept_sent.push_back({now(), proposer, instance, b, v});
-  }
-  void Learned(NodeId node, uint32_t incarnation, int64_t instance, ValueId v) {
-    learned.push_back({now(), node, incarnation, instance, v});
-  }
-  // An acceptor adopted `b` as its promise (by a Prepare or an Accept).
-  void PromiseSet(ObservationStamp stamp, NodeId acceptor, Ballot b) {
-    if (static_cast<size_t>(acceptor) >= promise_writes.size()) promise_writes.resize(acceptor + 1);
-    promise_writes[acceptor].push_back({0, b, stamp});
-  }
-  void BecameLeader(NodeId node, Ballot b) { leaders.push_back({now(), node, b}); }
-  // Keeps the stamped observations whose node was up at their stamp, with
-  // their times, in time order. Call once, before the checks.
-  void Settle();
+// The run's Paxos observations with their values interned, filed as they are
+// reported (FilePaxosObservations) and settled once, before the checks.
+struct PaxosLog {
+  ValueId Intern(std::string_view value) { return values.Intern(value); }
+  const std::string& value(ValueId id) const { return values.value(id); }
+  // Keeps the acceptances and promises whose node was up when they reached
+  // the disk, acceptances in time order (in order of reporting at equal
+  // times). Call once.
+  void Settle(const Observer& observer);
 
   struct Leadership {
     int64_t time_ns;
@@ -115,11 +145,36 @@ class PaxosLog {
   std::vector<std::vector<PromiseWrite>> promise_writes;  // by acceptor
   std::vector<Leadership> leaders;
   absl::flat_hash_set<std::string> proposed;  // every value a client submitted
-
- private:
-  const Observer* observer_ = nullptr;
-  Interner values_;
+  Interner values;
 };
+
+// Files a run's Paxos observations of value type V into `log` as nodes
+// report them; `id_of(log, instance, v)` interns a value reported at an
+// instance and returns its id. The log must outlive the run's processes.
+template <typename V, typename IdOf>
+void FilePaxosObservations(Observations& obs, PaxosLog& log, IdOf id_of) {
+  obs.Of<PromiseReceived<V>>().FileWith([&log, id_of](const Observation<PromiseReceived<V>>& o) mutable {
+    std::vector<Reported> reported;
+    reported.reserve(o.value.reported.size());
+    for (const ReportedValue<V>& r : o.value.reported) reported.push_back({r.instance, r.ballot, id_of(log, r.instance, r.value)});
+    log.promises.push_back({o.event_ns, o.value.acceptor, o.node, o.value.ballot, std::move(reported)});
+  });
+  obs.Of<AcceptedValue<V>>().FileWith([&log, id_of](const Observation<AcceptedValue<V>>& o) mutable {
+    log.accepted.push_back({o.stamp_ns, o.node, o.value.instance, o.value.ballot, id_of(log, o.value.instance, o.value.value), o.stamp()});
+  });
+  obs.Of<AcceptSent<V>>().FileWith([&log, id_of](const Observation<AcceptSent<V>>& o) mutable {
+    log.accept_sent.push_back({o.event_ns, o.node, o.value.instance, o.value.ballot, id_of(log, o.value.instance, o.value.value)});
+  });
+  obs.Of<LearnedValue<V>>().FileWith([&log, id_of](const Observation<LearnedValue<V>>& o) mutable {
+    log.learned.push_back({o.event_ns, o.node, o.incarnation, o.value.instance, id_of(log, o.value.instance, o.value.value)});
+  });
+  obs.Of<PromiseSet>().FileWith([&log](const Observation<PromiseSet>& o) {
+    if (static_cast<size_t>(o.node) >= log.promise_writes.size()) log.promise_writes.resize(o.node + 1);
+    log.promise_writes[o.node].push_back({o.stamp_ns, o.value.ballot, o.stamp()});
+  });
+  obs.Of<BecameLeader>().FileWith(
+      [&log](const Observation<BecameLeader>& o) { log.leaders.push_back({o.event_ns, o.node, o.value.ballot}); });
+}
 
 // How values are compared and shown: `proposal_of` maps a chosen value to
 // the form clients proposed it in, `describe` renders one for a message

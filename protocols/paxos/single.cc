@@ -94,7 +94,7 @@ void SingleServer::StartBallot(Context& ctx) {
   kMaxRound.Store(ctx, max_round_);
   ctx.disk().Sync();
   ballot_ = MakeBallot(max_round_, static_cast<uint32_t>(ctx.id()));
-  record_->ballots[ctx.id()].push_back(ballot_);
+  ctx.Observe(BallotStarted{ballot_});
   phase_ = Phase::kOne;
   promises_.clear();
   ctx.Note("prepare", static_cast<int64_t>(ballot_));
@@ -124,8 +124,7 @@ void SingleServer::OnPromise(Context& ctx, NodeId from, const Promise& p) {
   if (!promises_.emplace(from, p).second) return;
   DSIM_ASSERT_MSG(promises_.size() <= o_.acceptors.size(), "%d promises from %d acceptors", promises_.size(),
                   o_.acceptors.size());
-  log_->PromiseReceived(from, ctx.id(), ballot_,
-                        {{0, p.accepted_ballot, log_->Intern(p.accepted_value)}});
+  ctx.Observe(PromiseReceived<std::string>{from, ballot_, {{0, p.accepted_ballot, p.accepted_value}}});
   if (static_cast<int>(promises_.size()) < quorum()) return;
   Ballot best = 0;
   std::string value = *my_value_;
@@ -138,8 +137,7 @@ void SingleServer::OnPromise(Context& ctx, NodeId from, const Promise& p) {
   // BUG(proposer_ignores_accepted): phase 2 with our own value regardless.
   if (o_.bug_ignores_accepted) value = *my_value_;
   phase_ = Phase::kTwo;
-  record_->last_proposal[ctx.id()] = value;
-  log_->AcceptSent(ctx.id(), 0, ballot_, log_->Intern(value));
+  ctx.Observe(AcceptSent<std::string>{0, ballot_, value});
   for (NodeId a : o_.acceptors) ctx.Send(a, Accept{ballot_, value});
   ctx.CancelTimer(phase_timer_);
   phase_timer_ = ctx.SetTimer(o_.phase_timeout_ns, kPhaseTimeout);
@@ -163,7 +161,7 @@ void SingleServer::OnPrepare(Context& ctx, NodeId from, const Prepare& p) {
   }
   promised_ = p.ballot;
   Persist(ctx);
-  log_->PromiseSet(ctx.Stamp(), ctx.id(), promised_);
+  ctx.Observe(PromiseSet{promised_});
   ctx.Send(from, Promise{p.ballot, accepted_ballot_, accepted_value_});
 }
 
@@ -178,10 +176,9 @@ void SingleServer::OnAccept(Context& ctx, NodeId from, const Accept& a) {
   accepted_ballot_ = a.ballot;
   accepted_value_ = a.value;
   Persist(ctx);
-  // Stamped after the sync: it counts only if the disk got it.
-  const ObservationStamp stamp = ctx.Stamp();
-  log_->PromiseSet(stamp, ctx.id(), a.ballot);
-  log_->Accepted(stamp, ctx.id(), 0, a.ballot, log_->Intern(a.value));
+  // Reported after the sync: it counts only if the disk got it.
+  ctx.Observe(PromiseSet{a.ballot});
+  ctx.Observe(AcceptedValue<std::string>{0, a.ballot, a.value});
   for (NodeId l : o_.learners) ctx.Send(l, Accepted{a.ballot, a.value});
   if (!IsLearner(from)) ctx.Send(from, Accepted{a.ballot, a.value});
 }
@@ -195,7 +192,7 @@ void SingleServer::OnAccepted(Context& ctx, NodeId from, const Accepted& a) {
   v.insert(from);
   if (static_cast<int>(v.size()) < quorum()) return;
   learned_ = a.value;
-  log_->Learned(ctx.id(), ctx.incarnation(), 0, log_->Intern(a.value));
+  ctx.Observe(LearnedValue<std::string>{0, a.value});
   ctx.Note("learn", static_cast<int64_t>(a.ballot));
   if (phase_ != Phase::kIdle) ctx.CancelTimer(phase_timer_);
   phase_ = Phase::kDone;

@@ -97,17 +97,15 @@ struct Accepted {  // 2b, to every learner
   DSIM_FIELDS(ballot, value)
 };
 
-// What the run observes besides the Paxos log: proposers' ballots and the
-// values they sent in phase 2, for the facts.
-struct SingleRecord {
-  std::map<NodeId, std::vector<Ballot>> ballots;
-  std::map<NodeId, std::string> last_proposal;
+// What the run observes besides the Paxos log, for the facts: a proposer
+// started a ballot.
+struct BallotStarted {
+  Ballot ballot;
 };
 
 class SingleServer : public Process {
  public:
-  SingleServer(const SingleOptions& o, int num_servers, PaxosLog* log, SingleRecord* record)
-      : o_(o), n_acceptors_(static_cast<int>(o.acceptors.size())), log_(log), record_(record) {}
+  explicit SingleServer(const SingleOptions& o) : o_(o), n_acceptors_(static_cast<int>(o.acceptors.size())) {}
   void OnStart(Context& ctx) override;
   void OnMessage(Context& ctx, const Envelope& m) override;
   void OnTimer(Context& ctx, TimerId id, uint64_t tag) override;
@@ -132,8 +130,6 @@ class SingleServer : public Process {
 
   const SingleOptions& o_;
   int n_acceptors_;
-  PaxosLog* log_;
-  SingleRecord* record_;
 
   // Proposer: durable max_round; the rest volatile.
   uint32_t max_round_ = 0;

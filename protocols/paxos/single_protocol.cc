@@ -18,30 +18,38 @@ struct SingleConfig : ProtocolConfig {
 class SingleRun : public ProtocolRun {
  public:
   SingleRun(const SingleConfig& c, int num_servers) : c_(c), num_servers_(num_servers) {
-    for (int i = 1; i <= c.num_clients; ++i) log_.proposed.insert(absl::StrCat("c", i));
+    FilePaxosObservations<std::string>(observations_, log_,
+                                       [](PaxosLog& log, int64_t, const std::string& v) { return log.Intern(v); });
   }
   std::unique_ptr<Process> NewProcess(NodeId id) override {
-    log_.Attach(sim_);
-    if (id <= num_servers_) return std::make_unique<SingleServer>(c_.options, num_servers_, &log_, &record_);
+    if (id <= num_servers_) return std::make_unique<SingleServer>(c_.options);
     return std::make_unique<SingleClient>(c_.options, num_servers_);
   }
   void Finish(const std::set<std::string>& checks, RunOutcome& out) override {
-    log_.Settle();
+    PaxosLog& log = log_;
+    log.Settle(*sim_);
+    for (int i = 1; i <= c_.num_clients; ++i) log.proposed.insert(absl::StrCat("c", i));
     const int n = static_cast<int>(c_.options.acceptors.size());
-    const PaxosFindings f = CheckPaxos(log_, n / 2 + 1, {});
+    const PaxosFindings f = CheckPaxos(log, n / 2 + 1, {});
     ReportPaxosFindings(f, checks, out);
     auto it = f.chosen.find(0);
     out.Fact("decided", it != f.chosen.end());
     out.Fact("chosen", it != f.chosen.end() ? nlohmann::json(it->second) : nlohmann::json(nullptr));
     nlohmann::json ballots = nlohmann::json::object(), last = nlohmann::json::object();
-    for (const auto& [p, bs] : record_.ballots) {
+    // Per proposer, in node order: the ballots it started and its last
+    // phase 2 value.
+    std::map<NodeId, std::vector<Ballot>> started;
+    std::map<NodeId, std::string> last_proposal;
+    for (const auto& o : observations_.Of<BallotStarted>().entries()) started[o.node].push_back(o.value.ballot);
+    for (const AcceptSentEvent& a : log.accept_sent) last_proposal[a.proposer] = log.value(a.value);
+    for (const auto& [p, bs] : started) {
       for (Ballot b : bs) ballots[absl::StrCat(p)].push_back(FormatBallot(b));
     }
-    for (const auto& [p, v] : record_.last_proposal) last[absl::StrCat(p)] = v;
+    for (const auto& [p, v] : last_proposal) last[absl::StrCat(p)] = v;
     out.Fact("ballots", ballots);
     out.Fact("last_proposal", last);
     int rounds = 0;
-    for (const auto& [p, bs] : record_.ballots) rounds += static_cast<int>(bs.size());
+    for (const auto& [p, bs] : started) rounds += static_cast<int>(bs.size());
     out.Fact("rounds", rounds);
     out.Summary(it != f.chosen.end()
                     ? absl::StrFormat("chosen: \"%s\" after %d ballots", it->second, rounds)
@@ -52,7 +60,6 @@ class SingleRun : public ProtocolRun {
   const SingleConfig& c_;
   int num_servers_;
   PaxosLog log_;
-  SingleRecord record_;
 };
 
 class SingleProtocol : public ProtocolOf<SingleConfig> {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "protocols/paxos/single.h"
+#include "sim/time.h"
 #include "tests/testing/fake_context.h"
 
 namespace dsim::paxos {
@@ -18,17 +19,14 @@ class AcceptorTest : public ::testing::Test {
     o_.proposers = {1};
     o_.acceptors = {1, 2, 3};
     o_.learners = {1, 2, 3};
-    log_.Attach(&ctx_);
   }
   std::unique_ptr<SingleServer> Boot() {
-    auto s = std::make_unique<SingleServer>(o_, 3, &log_, &record_);
+    auto s = std::make_unique<SingleServer>(o_);
     ctx_.Start(*s);
     return s;
   }
   SingleOptions o_;
   FakeContext ctx_;
-  PaxosLog log_;
-  SingleRecord record_;
 };
 
 TEST_F(AcceptorTest, PromisesAHigherBallotAndPersistsBeforeAnswering) {
@@ -42,9 +40,12 @@ TEST_F(AcceptorTest, PromisesAHigherBallotAndPersistsBeforeAnswering) {
   EXPECT_EQ(p.accepted_ballot, 0u);
   EXPECT_TRUE(ctx_.PersistedBefore(reply));
   EXPECT_TRUE(ctx_.SyncedBefore(reply));
-  ASSERT_EQ(log_.promise_writes.size(), 3u);
-  ASSERT_EQ(log_.promise_writes[2].size(), 1u);
-  EXPECT_EQ(log_.promise_writes[2][0].ballot, MakeBallot(3, 1));
+  const auto& promises = ctx_.observations()->Of<PromiseSet>().entries();
+  ASSERT_EQ(promises.size(), 1u);
+  EXPECT_EQ(promises[0].node, 2);
+  EXPECT_EQ(promises[0].value.ballot, MakeBallot(3, 1));
+  // Reported after the sync, which took time.
+  EXPECT_GT(promises[0].stamp_ns, promises[0].event_ns);
 }
 
 TEST_F(AcceptorTest, RefusesALowerOrEqualBallotWithoutWriting) {
@@ -65,7 +66,7 @@ TEST_F(AcceptorTest, RefusesALowerOrEqualBallotWithoutWriting) {
   // An Accept below the promise is refused too, and nothing is accepted.
   ctx_.Deliver(*a, 3, Accept{MakeBallot(4, 3), "c3"});
   EXPECT_EQ(ctx_.sent().back().type, Nack::kType);
-  EXPECT_TRUE(log_.accepted.empty());
+  EXPECT_TRUE(ctx_.observations()->Of<AcceptedValue<std::string>>().entries().empty());
 }
 
 TEST_F(AcceptorTest, APromiseSurvivesARestartAndItsAcceptanceIsReported) {
@@ -99,8 +100,16 @@ TEST_F(AcceptorTest, AStampTakenBeforeACrashSurvivesOnlyIfTheSyncCompleted) {
   auto a = Boot();
   ctx_.Deliver(*a, 1, Prepare{MakeBallot(2, 1)});
   ctx_.Deliver(*a, 1, Accept{MakeBallot(2, 1), "c1"});
-  ASSERT_EQ(log_.accepted.size(), 1u);
-  EXPECT_TRUE(ctx_.Survived(log_.accepted[0].stamp));
+  ASSERT_EQ(ctx_.observations()->Of<AcceptedValue<std::string>>().Survivors(ctx_).size(), 1u);
+  ctx_.Advance(kMillisecond);
+  ctx_.Deliver(*a, 1, Accept{MakeBallot(3, 1), "c2"});
+  ctx_.CrashDuringLastEvent();
+  // The second acceptance was reported, but its sync never completed.
+  const auto& all = ctx_.observations()->Of<AcceptedValue<std::string>>();
+  ASSERT_EQ(all.entries().size(), 2u);
+  const auto kept = all.Survivors(ctx_);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].value.value, "c1");
   // A crash at the instant the stamp was taken erases it.
   FakeContext other(2, 3);
   ObservationStamp s = other.Stamp();
@@ -114,14 +123,11 @@ struct ProposerFixture {
     o.proposers = {1};
     o.acceptors = {1, 2, 3};
     o.learners = {1, 2, 3};
-    log.Attach(&ctx);
-    server = std::make_unique<SingleServer>(o, 3, &log, &record);
+    server = std::make_unique<SingleServer>(o);
     ctx.Start(*server);
   }
   SingleOptions o;
   FakeContext ctx;
-  PaxosLog log;
-  SingleRecord record;
   std::unique_ptr<SingleServer> server;
 };
 
@@ -131,7 +137,6 @@ TEST(ProposerTest, RetriesWithAHigherRoundAfterATimeoutAndPersistsTheRound) {
   ProposerFixture f(o);
   FakeContext& ctx = f.ctx;
   SingleServer& p = *f.server;
-  SingleRecord& record = f.record;
   ctx.Deliver(p, 4, Propose{"c1"});
   auto prepares = ctx.SentOf<Prepare>();
   ASSERT_EQ(prepares.size(), 3u);
@@ -145,7 +150,7 @@ TEST(ProposerTest, RetriesWithAHigherRoundAfterATimeoutAndPersistsTheRound) {
   prepares = ctx.SentOf<Prepare>();
   ASSERT_EQ(prepares.size(), 3u);
   EXPECT_GT(BallotRound(prepares[0].second.ballot), BallotRound(first));
-  ASSERT_EQ(record.ballots[1].size(), 2u);
+  ASSERT_EQ(ctx.observations()->Of<BallotStarted>().entries().size(), 2u);
 }
 
 // Phase 2 carries the value of the highest accepted ballot that a quorum of
