@@ -62,14 +62,13 @@ class Workload {
 
 // client_index is 1-based; `resource` is the protected resource's node (lock).
 std::unique_ptr<Workload> MakeWorkload(const ClientOptions& o, int client_index, int num_clients,
-                                       NodeId resource, RecipeLog* log);
+                                       NodeId resource);
 
 class ZkClient : public Process {
  public:
-  ZkClient(const ClientOptions& o, int num_servers, int client_index, int num_clients, NodeId resource,
-           RecipeLog* log)
+  ZkClient(const ClientOptions& o, int num_servers, int client_index, int num_clients, NodeId resource)
       : o_(o), num_servers_(num_servers), index_(client_index),
-        workload_(MakeWorkload(o, client_index, num_clients, resource, log)) {}
+        workload_(MakeWorkload(o, client_index, num_clients, resource)) {}
   void OnStart(Context& ctx) override;
   void OnMessage(Context& ctx, const Envelope& m) override;
   void OnTimer(Context& ctx, TimerId id, uint64_t tag) override;

@@ -22,7 +22,7 @@ void Server::StartLooking(Context& ctx) {
   StopServing(ctx);
   if (state_ != PeerState::kLooking || phase_ != Phase::kElection) ctx.Note("looking", logical_clock_ + 1);
   state_ = PeerState::kLooking;
-  log_->StateChanged(ctx.id(), state_);
+  ctx.Observe(StateChanged{state_});
   phase_ = Phase::kElection;
   leader_ = 0;
   committed_ = 0;  // learned again from the next leader
@@ -121,8 +121,8 @@ void Server::Decide(Context& ctx, const Vote& v, uint64_t round) {
   decided_round_ = round;
   leader_ = v.leader;
   state_ = v.leader == ctx.id() ? PeerState::kLeading : PeerState::kFollowing;
-  log_->StateChanged(ctx.id(), state_);
-  log_->Decided(ctx.id(), v.leader, round);
+  ctx.Observe(StateChanged{state_});
+  ctx.Observe(ElectionDecided{v.leader, round});
   ctx.Note(state_ == PeerState::kLeading ? "leading" : "following", v.leader, static_cast<int64_t>(round));
   if (state_ == PeerState::kLeading) {
     LeadStart(ctx);

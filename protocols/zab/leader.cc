@@ -140,7 +140,7 @@ void Server::Establish(Context& ctx) {
   vote_.peer_epoch = epoch_;
   counter_ = 0;
   committed_ = last_logged();
-  log_->Established(ctx.id(), epoch_, committed_);
+  ctx.Observe(Established{epoch_, committed_});
   ctx.Note("established", epoch_);
   RebuildTree(ctx, committed_);
   serving_ = true;
@@ -164,7 +164,7 @@ void Server::Propose(Context& ctx, Txn request) {
   AppendLog(ctx, e);
   ctx.disk().Sync();
   ctx.Charge(o_.write_cost_ns);
-  log_->Proposed(ctx.id(), z, log_->Intern(Encode(txn)));
+  ctx.Observe(ProposedTxn{z, Encode(txn)});
   for (const auto& [id, x] : followers_) {
     if (id != ctx.id() && x.forwarding) ctx.Send(id, Proposal{e});
   }
@@ -195,7 +195,6 @@ void Server::TryCommit(Context& ctx) {
     const Zxid z = it->first;
     acks_.erase(it);
     committed_ = z;
-    log_->Committed(ctx.id(), z);
     for (const auto& [id, x] : followers_) {
       if (id != ctx.id() && x.forwarding) ctx.Send(id, Commit{z});
     }

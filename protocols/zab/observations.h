@@ -1,8 +1,12 @@
-// What ZooKeeper servers did, for the checks of shared/docs/protocols.md 2.5:
+// What ZooKeeper servers and the recipes' clients did, for the checks of
+// shared/docs/protocols.md 2.5-2.7. Processes report through Context::Observe:
 // proposals (Broadcast), deliveries (per server and per sync: a server that
 // re-syncs replays from scratch and starts a new sequence), epoch writes
-// (stamped after their sync: only durable ones count), established leaders,
-// and election decisions. Processes append; the run's checks read.
+// (after their sync: only durable ones count), established leaders, election
+// decisions and peer states; and on the clients' side, holds of a lock or a
+// leadership, uses of the protected resource, configuration versions seen and
+// published, and membership views. At the end of a run CollectZabLog and
+// CollectRecipeLog gather them into the logs the checks read.
 #ifndef DSIM_PROTOCOLS_ZAB_OBSERVATIONS_H_
 #define DSIM_PROTOCOLS_ZAB_OBSERVATIONS_H_
 
@@ -15,19 +19,76 @@
 #include "protocols/zab/messages.h"
 #include "protocols/zab/zxid.h"
 #include "sim/interner.h"
-#include "sim/simulator.h"
+#include "sim/observations.h"
+#include "sim/observer.h"
 
 namespace dsim::zab {
 
 using ValueId = uint32_t;
 
-class ZabLog {
- public:
-  void Attach(const Observer* observer) { observer_ = observer; }
-  int64_t now() const { return observer_->now(); }
+// --- What a server reports (the observer is the server) -----------------------
 
-  ValueId Intern(std::string_view value) { return values_.Intern(value); }
-  const std::string& value(ValueId id) const { return values_.value(id); }
+// The leader proposed `zxid`; `txn` is the encoded transaction.
+struct ProposedTxn {
+  Zxid zxid;
+  std::string txn;
+};
+// The server delivered (applied) `zxid` in its `sequence`-th sync of this
+// incarnation.
+struct DeliveredTxn {
+  uint32_t sequence;
+  Zxid zxid;
+  std::string txn;  // encoded
+};
+// acceptedEpoch (else currentEpoch) reached the disk.
+struct EpochSaved {
+  bool accepted;
+  uint32_t epoch;
+};
+// Fast leader election ended with a vote for `leader`.
+struct ElectionDecided {
+  NodeId leader;
+  uint64_t round;
+};
+// The server established itself as leader of `epoch`.
+struct Established {
+  uint32_t epoch;
+  Zxid history_end;  // the last zxid of the history it established
+};
+struct StateChanged {
+  PeerState state;
+};
+
+// --- What a recipe client reports (the observer is the client) ------------------
+
+// The client came to believe it holds the lock (or leads), or stopped.
+struct HoldChanged {
+  bool held;
+  int64_t token;  // when held: the czxid of its lock node, the fencing token
+};
+// The protected resource (the observer) got a request from `client`.
+struct ResourceUsed {
+  NodeId client;
+  int64_t token;
+  bool accepted;
+};
+// A configuration subscriber read `version`.
+struct ConfigSeen {
+  int64_t version;
+};
+// The publisher's write of `version` was acknowledged.
+struct ConfigPublished {
+  int64_t version;
+};
+// The membership monitor listed the group.
+struct MembersListed {
+  std::vector<std::string> members;
+};
+
+// --- What the checks read ---------------------------------------------------------
+
+struct ZabLog {
+  const std::string& value(ValueId id) const { return values.value(id); }
 
   struct Broadcast {
     int64_t time_ns;
@@ -43,8 +104,8 @@ class ZabLog {
     Zxid zxid;
     ValueId value;
   };
-  struct EpochWrite {
-    ObservationStamp stamp;
+  struct EpochWrite {  // a durable one
+    int64_t time_ns;
     NodeId server;
     bool accepted;  // acceptedEpoch (else currentEpoch)
     uint32_t epoch;
@@ -59,47 +120,23 @@ class ZabLog {
     int64_t time_ns;
     NodeId leader;
     uint32_t epoch;
-    Zxid history_end;  // the last zxid of the history it established
+    Zxid history_end;
   };
-  struct Commit {
-    int64_t time_ns;
-    NodeId leader;
-    Zxid zxid;
-  };
-
-  void Proposed(NodeId leader, Zxid z, ValueId v) { broadcasts.push_back({now(), leader, z, v}); }
-  void Delivered(NodeId s, uint32_t inc, uint32_t seq, Zxid z, ValueId v) {
-    deliveries.push_back({now(), s, inc, seq, z, v});
-  }
-  void EpochSaved(ObservationStamp st, NodeId s, bool accepted, uint32_t e) {
-    epoch_writes.push_back({st, s, accepted, e});
-  }
-  void Decided(NodeId s, NodeId leader, uint64_t round) { elections.push_back({now(), s, leader, round}); }
-  void Established(NodeId leader, uint32_t epoch, Zxid end) {
-    establishments.push_back({now(), leader, epoch, end});
-  }
-  void Committed(NodeId leader, Zxid z) { commits.push_back({now(), leader, z}); }
-  void StateChanged(NodeId s, PeerState st) { states[s] = st; }
 
   std::vector<Broadcast> broadcasts;
   std::vector<Delivery> deliveries;
   std::vector<EpochWrite> epoch_writes;
   std::vector<Election> elections;
   std::vector<Establishment> establishments;
-  std::vector<Commit> commits;
   std::map<NodeId, PeerState> states;  // each server's latest state
-
- private:
-  const Observer* observer_ = nullptr;
-  Interner values_;
+  Interner values;
 };
+
+ZabLog CollectZabLog(const Observations& obs, const Observer& observer);
 
 // What the recipes' clients believed and did, in true time, for the recipe
 // checks (locks, leader election, queues, configuration, membership).
 struct RecipeLog {
-  const Observer* observer = nullptr;
-  int64_t now() const { return observer->now(); }  // true time
-
   struct Hold {  // a client believed it held the lock (or led) over [start, end)
     NodeId client;
     int64_t token;  // the czxid of its lock node: the fencing token, the term
@@ -125,9 +162,10 @@ struct RecipeLog {
   std::vector<Use> uses;
   std::vector<Seen> seen;
   std::vector<View> views;
-  int64_t published = 0;      // the last configuration version the publisher wrote (ok)
-  bool publish_unknown = false;  // ... or one whose write timed out after it
+  int64_t published = 0;  // the last configuration version the publisher wrote (ok)
 };
+
+RecipeLog CollectRecipeLog(const Observations& obs);
 
 }  // namespace dsim::zab
 

@@ -27,8 +27,8 @@ namespace {
 
 class LockWorkload : public Workload {
  public:
-  LockWorkload(const ClientOptions& o, bool election, NodeId resource, RecipeLog* log)
-      : o_(o), election_(election), resource_(resource), log_(log), dir_(election ? "/election" : "/lock") {}
+  LockWorkload(const ClientOptions& o, bool election, NodeId resource)
+      : o_(o), election_(election), resource_(resource), dir_(election ? "/election" : "/lock") {}
 
   void OnConnected(ZkClient& c) override {
     if (!started_) {
@@ -210,7 +210,7 @@ class LockWorkload : public Workload {
   void Hold(ZkClient& c) {
     state_ = State::kHeld;
     ++hold_id_;
-    log_->holds.push_back({c.ctx().id(), token_, log_->now()});
+    c.ctx().Observe(HoldChanged{true, token_});
     c.ctx().Note(election_ ? "lead" : "acquired", token_);
     if (!election_) {
       c.ctx().Send(resource_, Use{token_});
@@ -220,12 +220,7 @@ class LockWorkload : public Workload {
   }
 
   void EndHold(ZkClient& c) {
-    for (auto it = log_->holds.rbegin(); it != log_->holds.rend(); ++it) {
-      if (it->client == c.ctx().id() && it->end_ns < 0) {
-        it->end_ns = log_->now();
-        break;
-      }
-    }
+    c.ctx().Observe(HoldChanged{false, 0});
     ++hold_id_;  // cancels the hold's timers
   }
 
@@ -274,7 +269,6 @@ class LockWorkload : public Workload {
   const ClientOptions& o_;
   const bool election_;
   const NodeId resource_;
-  RecipeLog* log_;
   const std::string dir_;
   NodeId self_ = 0;
   State state_ = State::kIdle;
@@ -288,9 +282,8 @@ class LockWorkload : public Workload {
 
 }  // namespace
 
-std::unique_ptr<Workload> MakeLockWorkload(const ClientOptions& o, bool election, NodeId resource,
-                                           RecipeLog* log) {
-  return std::make_unique<LockWorkload>(o, election, resource, log);
+std::unique_ptr<Workload> MakeLockWorkload(const ClientOptions& o, bool election, NodeId resource) {
+  return std::make_unique<LockWorkload>(o, election, resource);
 }
 
 }  // namespace dsim::zab

@@ -16,8 +16,7 @@ namespace {
 
 class ConfigWorkload : public Workload {
  public:
-  ConfigWorkload(const ClientOptions& o, bool publisher, RecipeLog* log)
-      : o_(o), publisher_(publisher), log_(log) {}
+  ConfigWorkload(const ClientOptions& o, bool publisher) : o_(o), publisher_(publisher) {}
 
   void OnConnected(ZkClient& c) override {
     if (publisher_) {
@@ -54,14 +53,8 @@ class ConfigWorkload : public Workload {
         in_flight_ = false;
         const OpType type = r == nullptr ? OpType::kInfo : r->err == Err::kOk ? OpType::kOk : OpType::kFail;
         c.Record(type, "publish", std::nullopt, Value::Int(version_));
-        if (type == OpType::kOk) {
-          log_->published = version_;
-          log_->publish_unknown = false;
-        }
-        if (type == OpType::kInfo) {
-          log_->publish_unknown = true;
-          c.NewProcess();
-        }
+        if (type == OpType::kOk) c.ctx().Observe(ConfigPublished{version_});
+        if (type == OpType::kInfo) c.NewProcess();
         c.After(o_.publish_interval_ns, kPublish);
         return;
       }
@@ -74,7 +67,7 @@ class ConfigWorkload : public Workload {
           return;
         }
         if (r->err == Err::kOk && absl::SimpleAtoi(r->data, &v)) {
-          log_->seen.push_back({log_->now(), c.ctx().id(), v});
+          c.ctx().Observe(ConfigSeen{v});
         }
         return;
       }
@@ -93,14 +86,13 @@ class ConfigWorkload : public Workload {
 
   const ClientOptions& o_;
   const bool publisher_;
-  RecipeLog* log_;
   bool created_ = false, in_flight_ = false;
   int64_t version_ = 0;
 };
 
 class MembershipWorkload : public Workload {
  public:
-  MembershipWorkload(bool monitor, RecipeLog* log) : monitor_(monitor), log_(log) {}
+  explicit MembershipWorkload(bool monitor) : monitor_(monitor) {}
 
   void OnConnected(ZkClient& c) override {
     if (!parent_) {
@@ -127,7 +119,7 @@ class MembershipWorkload : public Workload {
         joined_ = r->err == Err::kOk || r->err == Err::kNodeExists;
         return;
       case kList:
-        if (r->err == Err::kOk) log_->views.push_back({log_->now(), r->children});
+        if (r->err == Err::kOk) c.ctx().Observe(MembersListed{r->children});
         return;
     }
   }
@@ -149,28 +141,27 @@ class MembershipWorkload : public Workload {
   }
 
   const bool monitor_;
-  RecipeLog* log_;
   bool parent_ = false, joined_ = false;
 };
 
 }  // namespace
 
-std::unique_ptr<Workload> MakeConfigWorkload(const ClientOptions& o, bool publisher, RecipeLog* log) {
-  return std::make_unique<ConfigWorkload>(o, publisher, log);
+std::unique_ptr<Workload> MakeConfigWorkload(const ClientOptions& o, bool publisher) {
+  return std::make_unique<ConfigWorkload>(o, publisher);
 }
 
-std::unique_ptr<Workload> MakeMembershipWorkload(const ClientOptions& o, bool monitor, RecipeLog* log) {
-  return std::make_unique<MembershipWorkload>(monitor, log);
+std::unique_ptr<Workload> MakeMembershipWorkload(const ClientOptions& o, bool monitor) {
+  return std::make_unique<MembershipWorkload>(monitor);
 }
 
 std::unique_ptr<Workload> MakeWorkload(const ClientOptions& o, int client_index, int num_clients,
-                                       NodeId resource, RecipeLog* log) {
-  if (o.recipe == "lock") return MakeLockWorkload(o, false, resource, log);
-  if (o.recipe == "election") return MakeLockWorkload(o, true, 0, log);
+                                       NodeId resource) {
+  if (o.recipe == "lock") return MakeLockWorkload(o, false, resource);
+  if (o.recipe == "election") return MakeLockWorkload(o, true, 0);
   // Producers are the first half of the clients (at least one).
   if (o.recipe == "queue") return MakeQueueWorkload(o, client_index <= std::max(1, num_clients / 2));
-  if (o.recipe == "config") return MakeConfigWorkload(o, client_index == 1, log);
-  if (o.recipe == "membership") return MakeMembershipWorkload(o, client_index == 1, log);
+  if (o.recipe == "config") return MakeConfigWorkload(o, client_index == 1);
+  if (o.recipe == "membership") return MakeMembershipWorkload(o, client_index == 1);
   return MakeKvWorkload(o, client_index > num_clients - o.readers);
 }
 

@@ -1,6 +1,6 @@
 // ZooKeeper recipes as client workloads (shared/docs/protocols.md 2.7):
-// each drives a ZkClient, records what it did in the history or the
-// RecipeLog, and has checks in zab_checks.cc.
+// each drives a ZkClient, records what it did in the history or reports it
+// (observations.h), and has checks in zab_checks.cc.
 //
 //   kv          registers read plainly or after sync (recipe_kv.cc)
 //   lock        ephemeral sequential nodes, watch the predecessor, use a
@@ -22,11 +22,10 @@
 namespace dsim::zab {
 
 std::unique_ptr<Workload> MakeKvWorkload(const ClientOptions& o, bool reader);
-std::unique_ptr<Workload> MakeLockWorkload(const ClientOptions& o, bool election, NodeId resource,
-                                           RecipeLog* log);
+std::unique_ptr<Workload> MakeLockWorkload(const ClientOptions& o, bool election, NodeId resource);
 std::unique_ptr<Workload> MakeQueueWorkload(const ClientOptions& o, bool producer);
-std::unique_ptr<Workload> MakeConfigWorkload(const ClientOptions& o, bool publisher, RecipeLog* log);
-std::unique_ptr<Workload> MakeMembershipWorkload(const ClientOptions& o, bool monitor, RecipeLog* log);
+std::unique_ptr<Workload> MakeConfigWorkload(const ClientOptions& o, bool publisher);
+std::unique_ptr<Workload> MakeMembershipWorkload(const ClientOptions& o, bool monitor);
 
 }  // namespace dsim::zab
 

@@ -15,7 +15,7 @@ namespace dsim::zab {
 
 class Resource : public Process {
  public:
-  Resource(bool fencing, RecipeLog* log) : fencing_(fencing), log_(log) {}
+  explicit Resource(bool fencing) : fencing_(fencing) {}
   void OnStart(Context& ctx) override {
     highest_ = kHighest.Load(ctx).value_or(0);
   }
@@ -30,12 +30,11 @@ class Resource : public Process {
       ctx.disk().Sync();
     }
     ctx.Note(accepted ? "use" : "use_refused", m.from, token);
-    log_->uses.push_back({log_->now(), m.from, token, accepted});
+    ctx.Observe(ResourceUsed{m.from, token, accepted});
   }
 
  private:
   bool fencing_;
-  RecipeLog* log_;
   static constexpr DurableCell<int64_t> kHighest{"highest"};
   int64_t highest_ = 0;  // durable
 };

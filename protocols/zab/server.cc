@@ -30,13 +30,13 @@ void Server::OnStart(Context& ctx) {
 void Server::SaveAcceptedEpoch(Context& ctx) {
   kAcceptedEpoch.Store(ctx, accepted_epoch_);
   ctx.disk().Sync();
-  log_->EpochSaved(ctx.Stamp(), ctx.id(), /*accepted=*/true, accepted_epoch_);
+  ctx.Observe(EpochSaved{/*accepted=*/true, accepted_epoch_});
 }
 
 void Server::SaveCurrentEpoch(Context& ctx) {
   kCurrentEpoch.Store(ctx, current_epoch_);
   ctx.disk().Sync();
-  log_->EpochSaved(ctx.Stamp(), ctx.id(), /*accepted=*/false, current_epoch_);
+  ctx.Observe(EpochSaved{/*accepted=*/false, current_epoch_});
 }
 
 void Server::AppendLog(Context& ctx, const LogEntry& e) {

@@ -48,7 +48,7 @@ struct ServerOptions {
 
 class Server : public Process {
  public:
-  Server(const ServerOptions& o, ZabLog* log) : o_(o), log_(log) {}
+  explicit Server(const ServerOptions& o) : o_(o) {}
   void OnStart(Context& ctx) override;
   void OnMessage(Context& ctx, const Envelope& m) override;
   void OnTimer(Context& ctx, TimerId id, uint64_t tag) override;
@@ -117,7 +117,6 @@ class Server : public Process {
   void SubmitWrite(Context& ctx, Txn request);
 
   const ServerOptions& o_;
-  ZabLog* log_;
   int n_ = 0;
   NodeId self_ = 0;
 

@@ -33,7 +33,7 @@ void Server::ApplyCommitted(Context& ctx, Zxid upto) {
 void Server::ApplyOne(Context& ctx, const LogEntry& e) {
   const Applied a = tree_.Apply(e.zxid, e.txn);
   applied_ = e.zxid;
-  log_->Delivered(ctx.id(), ctx.incarnation(), delivery_sequence_, e.zxid, log_->Intern(Encode(e.txn)));
+  ctx.Observe(DeliveredTxn{delivery_sequence_, e.zxid, Encode(e.txn)});
   if (!serving_ && state_ != PeerState::kLeading) return;
   // Watches fire before any answer that reflects the change (FIFO channel).
   auto fire = [&](std::map<std::string, std::set<int64_t>>& watches, const std::string& path,

@@ -23,7 +23,7 @@ std::string Text(const ZabLog& log, ValueId v) {
 
 }  // namespace
 
-ZabFindings CheckZab(const ZabLog& log, const std::function<bool(const ObservationStamp&)>& survived) {
+ZabFindings CheckZab(const ZabLog& log) {
   ZabFindings z;
   // Ordered broadcast, over readable transactions.
   std::map<std::tuple<NodeId, uint32_t, uint32_t>, DeliverySequence> seqs;
@@ -102,7 +102,6 @@ ZabFindings CheckZab(const ZabLog& log, const std::function<bool(const Observati
   std::map<NodeId, std::pair<uint32_t, uint32_t>> epochs;  // accepted, current
   int writes = 0;
   for (const ZabLog::EpochWrite& w : log.epoch_writes) {
-    if (!survived(w.stamp)) continue;
     ++writes;
     auto& [accepted, current] = epochs[w.server];
     uint32_t& slot = w.accepted ? accepted : current;

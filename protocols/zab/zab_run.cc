@@ -38,19 +38,19 @@ class ZabRun : public ProtocolRun {
   ZabRun(const ZabConfig& c, const ScenarioInfo& info) : c_(c), info_(info) {}
 
   std::unique_ptr<Process> NewProcess(NodeId id) override {
-    log_.Attach(sim_);
-    recipes_.observer = sim_;
     const int n = info_.num_servers;
-    if (id <= n) return std::make_unique<Server>(c_.server, &log_);
+    if (id <= n) return std::make_unique<Server>(c_.server);
     const int index = id - n;  // 1-based
-    if (index > c_.clients) return std::make_unique<Resource>(c_.fencing, &recipes_);
+    if (index > c_.clients) return std::make_unique<Resource>(c_.fencing);
     const NodeId resource = c_.client.recipe == "lock" ? static_cast<NodeId>(n + c_.clients + 1) : 0;
-    return std::make_unique<ZkClient>(c_.client, n, index, c_.clients, resource, &recipes_);
+    return std::make_unique<ZkClient>(c_.client, n, index, c_.clients, resource);
   }
 
   void Finish(const std::set<std::string>& checks, RunOutcome& out) override {
     const History& h = sim_->history();
-    const ZabFindings z = CheckZab(log_, [this](const ObservationStamp& s) { return sim_->Survived(s); });
+    log_ = CollectZabLog(observations_, *sim_);
+    recipes_ = CollectRecipeLog(observations_);
+    const ZabFindings z = CheckZab(log_);
     auto report = [&](const char* name, const Finding& f) { ReportFinding(checks, name, f, out); };
     report("agreement", z.agreement);
     report("integrity", z.integrity);

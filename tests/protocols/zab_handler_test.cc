@@ -19,7 +19,6 @@ class FollowerTest : public ::testing::Test {
   // Server 1 of 3 had logged (1,1)..(1,3) under epoch 1; only (1,1) made it
   // to the new leader, server 3, which leads epoch 2.
   FollowerTest() : ctx_(/*id=*/1, /*num_servers=*/3) {
-    log_.Attach(&ctx_);
     Disk& d = ctx_.disk_image();
     d.Put("acceptedEpoch", Encode(uint32_t{1}));
     d.Put("currentEpoch", Encode(uint32_t{1}));
@@ -27,7 +26,7 @@ class FollowerTest : public ::testing::Test {
     d.Sync(0, 0);
   }
   std::unique_ptr<Server> Boot() {
-    auto s = std::make_unique<Server>(o_, &log_);
+    auto s = std::make_unique<Server>(o_);
     ctx_.Start(*s);
     return s;
   }
@@ -39,7 +38,6 @@ class FollowerTest : public ::testing::Test {
   }
   ServerOptions o_;
   FakeContext ctx_;
-  ZabLog log_;
 };
 
 TEST_F(FollowerTest, TruncatesALogAheadOfTheNewLeaderBeforeAcking) {

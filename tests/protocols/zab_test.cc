@@ -5,9 +5,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "protocols/zab/tree.h"
+#include "protocols/zab/observations.h"
 #include "protocols/zab/zab_checks.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
+#include "sim/time.h"
+#include "tests/testing/fake_context.h"
 #include "tests/testing/scenario_test_base.h"
 
 namespace dsim::zab {
@@ -82,16 +85,14 @@ class ZabLogBuilder {
  public:
   void Broadcast(Zxid z, const std::string& path) {
     Txn t = Create(path, "");
-    log.broadcasts.push_back({0, 1, z, log.Intern(Encode(t))});
+    log.broadcasts.push_back({0, 1, z, log.values.Intern(Encode(t))});
   }
   void Deliver(NodeId s, Zxid z, const std::string& path, uint32_t sequence = 1, int64_t t_ns = 0) {
     Txn t = Create(path, "");
-    log.deliveries.push_back({t_ns, s, 0, sequence, z, log.Intern(Encode(t))});
+    log.deliveries.push_back({t_ns, s, 0, sequence, z, log.values.Intern(Encode(t))});
   }
   ZabLog log;
 };
-
-const auto kAllSurvive = [](const ObservationStamp&) { return true; };
 
 TEST(ZabChecks, HoldOnAConsistentRun) {
   ZabLogBuilder b;
@@ -101,7 +102,7 @@ TEST(ZabChecks, HoldOnAConsistentRun) {
   b.Deliver(1, MakeZxid(1, 2), "/b");
   b.Deliver(2, MakeZxid(1, 1), "/a");
   b.log.establishments.push_back({0, 1, 1, 0});
-  const ZabFindings z = CheckZab(b.log, kAllSurvive);
+  const ZabFindings z = CheckZab(b.log);
   EXPECT_TRUE(z.agreement.ok) << z.agreement.detail;
   EXPECT_TRUE(z.integrity.ok);
   EXPECT_TRUE(z.primary_order.ok);
@@ -115,7 +116,7 @@ TEST(ZabChecks, DivergentDeliveriesBreakAgreement) {
   b.Broadcast(MakeZxid(2, 1), "/b");
   b.Deliver(1, MakeZxid(1, 1), "/a");
   b.Deliver(2, MakeZxid(2, 1), "/b");
-  const ZabFindings z = CheckZab(b.log, kAllSurvive);
+  const ZabFindings z = CheckZab(b.log);
   EXPECT_FALSE(z.agreement.ok);
   EXPECT_THAT(z.agreement.detail, HasSubstr("position 0"));
 }
@@ -125,7 +126,7 @@ TEST(ZabChecks, UnbroadcastOrReorderedDeliveriesAreCaught) {
   b.Broadcast(MakeZxid(1, 2), "/b");
   b.Deliver(1, MakeZxid(1, 2), "/b");
   b.Deliver(1, MakeZxid(1, 1), "/a");  // never broadcast, and out of order
-  const ZabFindings z = CheckZab(b.log, kAllSurvive);
+  const ZabFindings z = CheckZab(b.log);
   EXPECT_FALSE(z.integrity.ok);
   EXPECT_FALSE(z.primary_order.ok);
 }
@@ -137,7 +138,7 @@ TEST(ZabChecks, AnEstablishedLeaderMustHoldEarlierDeliveries) {
   b.Deliver(1, MakeZxid(1, 1), "/a");
   b.Deliver(1, MakeZxid(1, 2), "/b");
   b.log.establishments.push_back({100, 2, 2, MakeZxid(1, 1)});  // epoch 2 without 0x100000002
-  const ZabFindings z = CheckZab(b.log, kAllSurvive);
+  const ZabFindings z = CheckZab(b.log);
   EXPECT_FALSE(z.primary_integrity.ok);
   EXPECT_THAT(z.primary_integrity.detail, HasSubstr("n2 established epoch 2"));
 }
@@ -146,15 +147,56 @@ TEST(ZabChecks, OneLeaderPerEpochAndEpochsOnlyGrow) {
   ZabLog log;
   log.establishments.push_back({0, 1, 3, 0});
   log.establishments.push_back({5, 2, 3, 0});
-  log.epoch_writes.push_back({ObservationStamp(), 1, true, 4});
-  log.epoch_writes.push_back({ObservationStamp(), 1, true, 3});
-  const ZabFindings z = CheckZab(log, kAllSurvive);
+  log.epoch_writes.push_back({1, 1, true, 4});
+  log.epoch_writes.push_back({2, 1, true, 3});
+  const ZabFindings z = CheckZab(log);
   EXPECT_FALSE(z.one_leader_per_epoch.ok);
   EXPECT_FALSE(z.epoch_monotonic.ok);
   EXPECT_THAT(z.epoch_monotonic.detail, HasSubstr("acceptedEpoch 3 after 4"));
-  // A write that a crash undid never happened.
-  const ZabFindings lost = CheckZab(log, [](const ObservationStamp&) { return false; });
-  EXPECT_TRUE(lost.epoch_monotonic.ok);
+}
+
+// What servers report is what the checks read; an epoch write whose sync a
+// crash cut short never happened.
+TEST(ZabObservations, CollectKeepsOnlyDurableEpochWrites) {
+  testing::FakeContext ctx(/*id=*/1, /*num_servers=*/3);
+  ctx.Observe(StateChanged{PeerState::kLeading});
+  ctx.Observe(Established{4, MakeZxid(3, 7)});
+  ctx.Observe(EpochSaved{true, 4});
+  ctx.Advance(kMillisecond);
+  ctx.Observe(EpochSaved{true, 3});
+  ctx.Crash();  // at the instant of the second write
+  const ZabLog log = CollectZabLog(*ctx.observations(), ctx);
+  ASSERT_EQ(log.epoch_writes.size(), 1u);
+  EXPECT_EQ(log.epoch_writes[0].epoch, 4u);
+  ASSERT_EQ(log.establishments.size(), 1u);
+  EXPECT_EQ(log.establishments[0].leader, 1);
+  EXPECT_EQ(log.establishments[0].history_end, MakeZxid(3, 7));
+  EXPECT_EQ(log.states.at(1), PeerState::kLeading);
+  EXPECT_TRUE(CheckZab(log).epoch_monotonic.ok);
+  // Had the sync completed, the epoch would have gone back.
+  testing::FakeContext up(1, 3);
+  up.Observe(EpochSaved{true, 4});
+  up.Observe(EpochSaved{true, 3});
+  EXPECT_FALSE(CheckZab(CollectZabLog(*up.observations(), up)).epoch_monotonic.ok);
+}
+
+// A hold ends when its client reports so; one never ended is open at the end.
+TEST(ZabObservations, HoldsPairTheirStartAndEnd) {
+  testing::FakeContext a(/*id=*/6, 3, /*num_nodes=*/8);
+  a.Observe(HoldChanged{true, 5});
+  a.Advance(100);
+  a.Observe(HoldChanged{false, 0});
+  a.Advance(100);
+  a.Observe(HoldChanged{true, 9});
+  a.Observe(ConfigPublished{3});
+  a.Observe(ConfigPublished{4});
+  const RecipeLog log = CollectRecipeLog(*a.observations());
+  ASSERT_EQ(log.holds.size(), 2u);
+  EXPECT_EQ(log.holds[0].client, 6);
+  EXPECT_EQ(log.holds[0].token, 5);
+  EXPECT_EQ(log.holds[0].end_ns - log.holds[0].start_ns, 100);
+  EXPECT_EQ(log.holds[1].end_ns, -1);
+  EXPECT_EQ(log.published, 4);
 }
 
 TEST(RecipeChecks, OverlappingHoldsAndStaleResourceWrites) {
