@@ -1,16 +1,13 @@
-// What a run's observation logs read: true time while processes act, and,
-// when the checks run, whether a stamped observation survived (its node was
-// still up at the stamp). Processes never see either.
+// What a run's checks read besides the observations themselves: true time,
+// and whether a stamped observation survived (its node was still up at the
+// stamp). Processes never see either.
 //
 // The Simulator implements it; so does the test fake
 // (tests/testing/fake_context.h), which is what lets a test drive one
-// handler that reports to a log without running an engine.
+// handler and settle what it reported without running an engine.
 //
-//   class MyLog {
-//    public:
-//     void Attach(const Observer* o) { observer_ = o; }
-//     void Decided(NodeId n, int v) { decided_.push_back({observer_->now(), n, v}); }
-//   };
+//   obs.Of<Voted>().ForEachSurvivor(*sim_, [&](const Observation<Voted>& v) { ... });
+//   if (observer.Survived(o.stamp())) ...   // for a run that files its own
 #ifndef DSIM_SIM_OBSERVER_H_
 #define DSIM_SIM_OBSERVER_H_
 
