@@ -34,8 +34,9 @@ void EngineContext::Note(std::string_view kind, int64_t a, int64_t b, int64_t c)
 }
 void EngineContext::Record(HistoryEvent e) { sim_->Record(id_, std::move(e)); }
 ObservationStamp EngineContext::Stamp() const { return sim_->MakeStamp(id_); }
-Observations* EngineContext::observations() { return sim_->observations_; }
-ObservationStamp EngineContext::EventStamp() const { return sim_->MakeEventStamp(id_); }
+Context::ObservePoint EngineContext::Observing() {
+  return {sim_->observations_, sim_->now_, sim_->HandlerNow(*node_), id_, node_->incarnation};
+}
 const std::string* EngineContext::DiskGet(std::string_view key) { return node_->disk.Get(key); }
 const Disk::Map& EngineContext::DiskContents() { return node_->disk.contents(); }
 void EngineContext::DiskScan(std::string_view prefix,

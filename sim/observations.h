@@ -27,6 +27,37 @@
 
 namespace dsim {
 
+// A value an observation points at instead of copying, for a process that
+// keeps the value anyway (a command in its log) and reports it often: valid
+// only while the report is filed, so a type holding one declares
+// `static constexpr bool kBorrows = true;` and must be filed as it arrives
+// (FileWith). Reporting it with no filer set is an assertion failure.
+//
+//   ctx.Observe(Applied<Borrowed<Command>>{instance, cmd});
+template <typename V>
+class Borrowed {
+ public:
+  Borrowed(const V& v) : v_(&v) {}  // NOLINT(google-explicit-constructor): reads as a copy
+  const V& get() const { return *v_; }
+
+ private:
+  const V* v_;
+};
+template <typename V>
+inline constexpr bool kIsBorrowed = false;
+template <typename V>
+inline constexpr bool kIsBorrowed<Borrowed<V>> = true;
+
+// Whether observations of type T point at what their process keeps.
+template <typename T>
+constexpr bool Borrows() {
+  if constexpr (requires { T::kBorrows; }) {
+    return T::kBorrows;
+  } else {
+    return false;
+  }
+}
+
 template <typename T>
 struct Observation {
   int64_t event_ns;  // true time of the event whose handler reported it
@@ -50,13 +81,16 @@ class ObservationLog {
  public:
   using Filer = std::function<void(const Observation<T>&)>;
 
-  void Add(const ObservationStamp& event, const ObservationStamp& stamp, T&& value) {
-    DSIM_ASSERT(event.node_ == stamp.node_ && event.time_ns_ <= stamp.time_ns_);
+  void Add(Observation<T>&& o) {
+    DSIM_ASSERT(o.event_ns <= o.stamp_ns);
+    if constexpr (Borrows<T>()) {
+      DSIM_ASSERT_MSG(filer_ != nullptr, "node %d reported a borrowed value that no filer takes", o.node);
+    }
     if (filer_) {
-      filer_(Observation<T>{event.time_ns_, stamp.time_ns_, stamp.node_, stamp.incarnation_, std::move(value)});
+      filer_(o);
       return;
     }
-    entries_.push_back({event.time_ns_, stamp.time_ns_, stamp.node_, stamp.incarnation_, std::move(value)});
+    entries_.push_back(std::move(o));
   }
   void FileWith(Filer filer) {
     DSIM_ASSERT_MSG(entries_.empty(), "a filer set after %d observations were kept", entries_.size());
@@ -132,9 +166,9 @@ class Observations {
 
 template <typename T>
 void Context::Observe(T value) {
-  Observations* logs = observations();
-  DSIM_ASSERT_MSG(logs != nullptr, "node %d observes with no run attached", id());
-  logs->Of<T>().Add(EventStamp(), Stamp(), std::move(value));
+  const ObservePoint at = Observing();
+  DSIM_ASSERT_MSG(at.logs != nullptr, "node %d observes with no run attached", at.node);
+  at.logs->Of<T>().Add(Observation<T>{at.event_ns, at.stamp_ns, at.node, at.incarnation, std::move(value)});
 }
 
 }  // namespace dsim

@@ -202,10 +202,17 @@ class Context {
   virtual void DiskPut(std::string_view key, std::string_view value) = 0;
   virtual void DiskDelete(std::string_view key) = 0;
   virtual void DiskSync() = 0;
-  // Where Observe files observations, and the stamp of the event being
-  // handled (its start, before any CPU the handler charged).
-  virtual Observations* observations() = 0;
-  virtual ObservationStamp EventStamp() const = 0;
+  // What Observe needs, in one call: where it files observations, and the
+  // node, its incarnation, the true time of the event being handled (its
+  // start, before any CPU the handler charged) and of this point within it.
+  struct ObservePoint {
+    Observations* logs;
+    int64_t event_ns;
+    int64_t stamp_ns;
+    NodeId node;
+    uint32_t incarnation;
+  };
+  virtual ObservePoint Observing() = 0;
   static ObservationStamp MakeStamp(int64_t time_ns, NodeId node, uint32_t incarnation) {
     return ObservationStamp(time_ns, node, incarnation);
   }

@@ -446,10 +446,6 @@ ObservationStamp Simulator::MakeStamp(NodeId id) const {
   return ObservationStamp(HandlerNow(n), id, n.incarnation);
 }
 
-ObservationStamp Simulator::MakeEventStamp(NodeId id) const {
-  return ObservationStamp(now_, id, node(id).incarnation);
-}
-
 void Simulator::Record(NodeId id, HistoryEvent&& e) {
   e.time_ns = now_;
   trace_.Mix(Word(kTraceOp, e.process, static_cast<uint64_t>(e.type)));

@@ -89,8 +89,7 @@ class EngineContext final : public Context {
   void Record(HistoryEvent e) override;
 
  private:
-  Observations* observations() override;
-  ObservationStamp EventStamp() const override;
+  ObservePoint Observing() override;
   void EndSend(NodeId to, uint16_t type, const char* name) override;
   const std::string* DiskGet(std::string_view key) override;
   const Disk::Map& DiskContents() override;
@@ -221,7 +220,6 @@ class Simulator final : public Observer {
   void CancelTimer(TimerId& id);
   void Note(NodeId id, std::string_view kind, int64_t a, int64_t b, int64_t c);
   ObservationStamp MakeStamp(NodeId id) const;
-  ObservationStamp MakeEventStamp(NodeId id) const;
   void Record(NodeId id, HistoryEvent&& e);
   void TraceNodeEvent(const char* what, NodeId id);
 

@@ -4,6 +4,7 @@
 #include "sim/observations.h"
 
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "sim/time.h"
@@ -69,6 +70,47 @@ TEST(Observations, SurvivorsDropWhatACrashCutShort) {
   ASSERT_EQ(survivors.size(), 1u);
   EXPECT_EQ(survivors[0].value.tx, 1);
   EXPECT_EQ(survivors[0].incarnation, 0u);
+}
+
+// A report that points at what its process keeps: the filer sees the value
+// while the report is filed, and with no filer the report stops the run.
+struct Applied {
+  static constexpr bool kBorrows = true;
+  Borrowed<std::string> command;
+};
+static_assert(Borrows<Applied>() && !Borrows<Voted>());
+
+class Applier : public Process {
+ public:
+  void OnStart(Context&) override {}
+  void OnMessage(Context& ctx, const Envelope& m) override {
+    kept_ = std::string(m.bytes);
+    ctx.Observe(Applied{kept_});
+  }
+  void OnTimer(Context&, TimerId, uint64_t) override {}
+
+ private:
+  std::string kept_;
+};
+
+TEST(Observations, ABorrowedValueIsSeenByItsFilerAndNeverKept) {
+  testing::FakeContext ctx(/*id=*/3, /*num_servers=*/3);
+  std::vector<std::string> filed;
+  ctx.observations()->Of<Applied>().FileWith(
+      [&filed](const Observation<Applied>& o) { filed.push_back(o.value.command.get()); });
+  Applier a;
+  ctx.Start(a);
+  ctx.DeliverBytes(a, 1, 1, "put x");
+  ctx.DeliverBytes(a, 1, 1, "put y");
+  EXPECT_EQ(filed, (std::vector<std::string>{"put x", "put y"}));
+  EXPECT_TRUE(ctx.observations()->Of<Applied>().entries().empty());
+}
+
+TEST(ObservationsDeathTest, ABorrowedValueWithNoFilerStopsTheRun) {
+  testing::FakeContext ctx(/*id=*/3, /*num_servers=*/3);
+  Applier a;
+  ctx.Start(a);
+  EXPECT_DEATH(ctx.DeliverBytes(a, 1, 1, "put x"), "node 3 reported a borrowed value that no filer takes");
 }
 
 }  // namespace

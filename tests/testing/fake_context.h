@@ -222,7 +222,7 @@ class FakeContext final : public Context, public Observer {
   }
   ObservationStamp Stamp() const override { return MakeStamp(handler_now(), id_, incarnation_); }
   // What the process reported with Observe (public here, for the test).
-  Observations* observations() override { return &observations_; }
+  Observations* observations() { return &observations_; }
   void Record(HistoryEvent e) override {
     e.time_ns = now_ns_;
     history_.push_back(std::move(e));
@@ -256,7 +256,7 @@ class FakeContext final : public Context, public Observer {
     ++incarnation_;
     for (Timer& t : timers_) t.pending = false;
   }
-  ObservationStamp EventStamp() const override { return MakeStamp(now_ns_, id_, incarnation_); }
+  ObservePoint Observing() override { return {&observations_, now_ns_, handler_now(), id_, incarnation_}; }
   void BeginEvent() {
     charged_ns_ = 0;
     event_began_ns_ = now_ns_;
