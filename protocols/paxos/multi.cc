@@ -15,6 +15,11 @@ constexpr DurableCell<Ballot> kPromised{"promised"};
 constexpr DurableCell<uint32_t> kMaxRound{"max_round"};
 constexpr DurableTable<int64_t, LogEntry, DecimalKey<12>> kAccepted{"a/"};
 
+// Reports point at the command they name (in the server's store, or in the
+// message being handled) rather than copying it: the run interns it as the
+// report is filed.
+using Cmd = Borrowed<Command>;
+
 }  // namespace
 
 MultiServer::Slot& MultiServer::At(int64_t instance) {
@@ -156,7 +161,7 @@ void MultiServer::OnPrepare(Context& ctx, NodeId from, const MPrepare& p) {
 void MultiServer::OnPromise(Context& ctx, NodeId from, const MPromise& p) {
   if (role_ != Role::kCandidate || p.ballot != ballot_) return;
   if (!promises_.emplace(from, p).second) return;
-  PromiseReceived<Command> received{from, ballot_, {}};
+  PromiseReceived<Cmd> received{from, ballot_, {}};
   received.reported.reserve(p.accepted.size());
   for (const LogEntry& e : p.accepted) received.reported.push_back({e.instance, e.ballot, e.cmd});
   ctx.Observe(std::move(received));
@@ -202,7 +207,7 @@ void MultiServer::BecomeLeader(Context& ctx) {
 void MultiServer::Propose(Context& ctx, int64_t instance, uint32_t command) {
   At(instance).proposal = command;
   const Command& cmd = commands_[command];
-  ctx.Observe(AcceptSent<Command>{instance, ballot_, cmd});
+  ctx.Observe(AcceptSent<Cmd>{instance, ballot_, cmd});
   ctx.SendToServers(MAccept{ballot_, instance, cmd, applied_});
 }
 
@@ -231,8 +236,7 @@ void MultiServer::OnAccept(Context& ctx, NodeId from, const MAccept& a) {
   kAccepted.PutEncoded(ctx, a.instance, scratch_);
   ctx.disk().Sync();  // persist before the reply leaves
   // Reported after the sync: it counts only if the disk got it.
-  ctx.Observe(PromiseSet{a.ballot});
-  ctx.Observe(AcceptedValue<Command>{a.instance, a.ballot, a.cmd});
+  ctx.Observe(AcceptedValue<Cmd>{a.instance, a.ballot, a.cmd});
   ctx.Send(from, MAccepted{a.ballot, a.instance});
   HeardFromLeader(ctx, a.ballot);
   LearnUpTo(ctx, a.ballot, a.commit_index);
@@ -290,7 +294,7 @@ void MultiServer::Apply(Context& ctx, int64_t instance, uint32_t command) {
   DSIM_ASSERT_MSG(instance == applied_ + 1, "applying instance %d after %d", instance, applied_);
   applied_ = instance;
   const Command& cmd = commands_[command];
-  ctx.Observe(LearnedValue<Command>{instance, cmd});
+  ctx.Observe(LearnedValue<Cmd>{instance, cmd});
   if (cmd.kind == Command::kNoop) return;
   ClientReply reply{cmd.seq, ClientReply::kOk, false, 0, ctx.id()};
   uint64_t& last = last_seq_[cmd.client];

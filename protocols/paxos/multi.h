@@ -57,19 +57,24 @@ struct MultiOptions {
 // would hold a copy, so that learning and re-proposing move 4 bytes. Append
 // only, no deduplication (slots never compare commands). Each server (each
 // incarnation) has its own: servers share nothing.
+// Kept in fixed chunks, so that growing never moves a command (nor
+// invalidates a reference to one).
 class CommandStore {
  public:
   uint32_t Add(const Command& cmd) {
-    commands_.push_back(cmd);
-    return static_cast<uint32_t>(commands_.size() - 1);
+    if (size_ % kChunk == 0) chunks_.emplace_back().reserve(kChunk);
+    chunks_.back().push_back(cmd);
+    return size_++;
   }
   const Command& operator[](uint32_t id) const {
-    DSIM_ASSERT_MSG(id < commands_.size(), "command %d of %d", id, commands_.size());
-    return commands_[id];
+    DSIM_ASSERT_MSG(id < size_, "command %d of %d", id, size_);
+    return chunks_[id / kChunk][id % kChunk];
   }
 
  private:
-  std::vector<Command> commands_;
+  static constexpr uint32_t kChunk = 128;
+  std::vector<std::vector<Command>> chunks_;  // each reserved to kChunk, never grown past it
+  uint32_t size_ = 0;
 };
 
 class MultiServer : public Process {

@@ -36,9 +36,9 @@ std::string Side(const std::vector<NodeId>& group, int n) {
 class MultiRun : public ProtocolRun {
  public:
   MultiRun(const MultiConfig& c, const ScenarioInfo& info) : c_(c), info_(info) {
-    FilePaxosObservations<Command>(observations_, log_, [this](PaxosLog& log, int64_t instance, const Command& cmd) {
-      return IdOf(log, instance, cmd);
-    });
+    FilePaxosObservations<Borrowed<Command>>(
+        observations_, log_,
+        [this](PaxosLog& log, int64_t instance, const Borrowed<Command>& cmd) { return IdOf(log, instance, cmd.get()); });
   }
 
   std::unique_ptr<Process> NewProcess(NodeId id) override {
@@ -90,9 +90,9 @@ class MultiRun : public ProtocolRun {
   }
 
  private:
-  // Values in the log are encoded commands, each encoded once. Most reports
-  // at an instance carry the value last reported there, so that one is
-  // compared before any hashing.
+  // Values in the log are encoded commands (the encoding is one to one).
+  // Most reports at an instance carry the value last reported there, so
+  // that one is compared first; only another value is encoded and interned.
   ValueId IdOf(PaxosLog& log, int64_t instance, const Command& cmd) {
     const size_t i = static_cast<size_t>(std::max<int64_t>(instance, 0));
     if (i < recent_.size() && recent_[i] != kNoValue) {
@@ -100,17 +100,14 @@ class MultiRun : public ProtocolRun {
       // (client, seq) tells commands apart; the rest proves them equal.
       if (c.seq == cmd.seq && c.client == cmd.client && c == cmd) return recent_[i];
     }
-    auto [it, fresh] = ids_.try_emplace(cmd, 0);
-    if (fresh) {
-      scratch_.clear();
-      EncodeTo(cmd, scratch_);
-      it->second = log.Intern(scratch_);
-      DSIM_ASSERT_MSG(it->second == commands_.size(), "value %d was interned without its command", it->second);
-      commands_.push_back(cmd);
-    }
+    scratch_.clear();
+    EncodeTo(cmd, scratch_);
+    const ValueId id = log.Intern(scratch_);
+    DSIM_ASSERT_MSG(id <= commands_.size(), "value %d was interned without its command", id);
+    if (id == commands_.size()) commands_.push_back(cmd);
     if (i >= recent_.size()) recent_.resize(std::max(2 * recent_.size(), i + 1), kNoValue);
-    recent_[i] = it->second;
-    return it->second;
+    recent_[i] = id;
+    return id;
   }
 
   static std::string ProposedText(const HistoryEvent& e) {
@@ -246,9 +243,8 @@ class MultiRun : public ProtocolRun {
   ScenarioInfo info_;
   PaxosLog log_;
   static constexpr ValueId kNoValue = UINT32_MAX;
-  absl::flat_hash_map<Command, ValueId> ids_;  // the log's id of each command
-  std::vector<Command> commands_;              // ... and back, by id
-  std::vector<ValueId> recent_;                // by instance: the value last reported there
+  std::vector<Command> commands_;  // by the log's id
+  std::vector<ValueId> recent_;    // by instance: the value last reported there
   std::string scratch_;
 };
 

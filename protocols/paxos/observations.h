@@ -1,7 +1,8 @@
 // What Paxos nodes did, as the checks of shared/docs/protocols.md 1.8 need it.
 // Nodes report through Context::Observe - promises received, promises set,
 // acceptances, proposals sent, values learned, leaderships - carrying their
-// own value type V (a string for single-decree, a Command for Multi-Paxos).
+// own value type V (a string for single-decree; for Multi-Paxos a
+// Borrowed<Command>, pointing at the command the server keeps).
 // The run files them into a PaxosLog as they come (FilePaxosObservations),
 // values interned once, and the checks read that.
 //
@@ -42,6 +43,7 @@ struct Reported {
 
 template <typename V>
 struct ReportedValue {
+  static constexpr bool kBorrows = kIsBorrowed<V>;
   int64_t instance;
   Ballot ballot;
   V value;
@@ -49,18 +51,22 @@ struct ReportedValue {
 // A proposer in phase 1 received a Promise for `ballot` from `acceptor`.
 template <typename V>
 struct PromiseReceived {
+  static constexpr bool kBorrows = kIsBorrowed<V>;
   NodeId acceptor;
   Ballot ballot;
   std::vector<ReportedValue<V>> reported;  // what the acceptor had accepted
 };
-// An acceptor adopted `ballot` as its promise (by a Prepare or an Accept),
-// reported after the sync that made it durable.
+// An acceptor adopted `ballot` as its promise by a Prepare, reported after
+// the sync that made it durable. (An acceptance is a promise too: the run
+// files each AcceptedValue as one, so acceptors do not report both.)
 struct PromiseSet {
   Ballot ballot;
 };
-// An acceptor accepted `value` for `instance` in `ballot`, after the sync.
+// An acceptor accepted `value` for `instance` in `ballot`, after the sync;
+// accepting also raised its promise to `ballot`.
 template <typename V>
 struct AcceptedValue {
+  static constexpr bool kBorrows = kIsBorrowed<V>;
   int64_t instance;
   Ballot ballot;
   V value;
@@ -68,6 +74,7 @@ struct AcceptedValue {
 // A proposer sent phase 2 for `instance` in `ballot`.
 template <typename V>
 struct AcceptSent {
+  static constexpr bool kBorrows = kIsBorrowed<V>;
   int64_t instance;
   Ballot ballot;
   V value;
@@ -75,6 +82,7 @@ struct AcceptSent {
 // A node learned (and, for Multi-Paxos, applied) `value` at `instance`.
 template <typename V>
 struct LearnedValue {
+  static constexpr bool kBorrows = kIsBorrowed<V>;
   int64_t instance;
   V value;
 };
@@ -159,7 +167,12 @@ void FilePaxosObservations(Observations& obs, PaxosLog& log, IdOf id_of) {
     for (const ReportedValue<V>& r : o.value.reported) reported.push_back({r.instance, r.ballot, id_of(log, r.instance, r.value)});
     log.promises.push_back({o.event_ns, o.value.acceptor, o.node, o.value.ballot, std::move(reported)});
   });
-  obs.Of<AcceptedValue<V>>().FileWith([&log, id_of](const Observation<AcceptedValue<V>>& o) mutable {
+  const auto promise_set = [&log](const ObservationStamp& stamp, int64_t stamp_ns, NodeId node, Ballot ballot) {
+    if (static_cast<size_t>(node) >= log.promise_writes.size()) log.promise_writes.resize(node + 1);
+    log.promise_writes[node].push_back({stamp_ns, ballot, stamp});
+  };
+  obs.Of<AcceptedValue<V>>().FileWith([&log, id_of, promise_set](const Observation<AcceptedValue<V>>& o) mutable {
+    promise_set(o.stamp(), o.stamp_ns, o.node, o.value.ballot);
     log.accepted.push_back({o.stamp_ns, o.node, o.value.instance, o.value.ballot, id_of(log, o.value.instance, o.value.value), o.stamp()});
   });
   obs.Of<AcceptSent<V>>().FileWith([&log, id_of](const Observation<AcceptSent<V>>& o) mutable {
@@ -168,10 +181,8 @@ void FilePaxosObservations(Observations& obs, PaxosLog& log, IdOf id_of) {
   obs.Of<LearnedValue<V>>().FileWith([&log, id_of](const Observation<LearnedValue<V>>& o) mutable {
     log.learned.push_back({o.event_ns, o.node, o.incarnation, o.value.instance, id_of(log, o.value.instance, o.value.value)});
   });
-  obs.Of<PromiseSet>().FileWith([&log](const Observation<PromiseSet>& o) {
-    if (static_cast<size_t>(o.node) >= log.promise_writes.size()) log.promise_writes.resize(o.node + 1);
-    log.promise_writes[o.node].push_back({o.stamp_ns, o.value.ballot, o.stamp()});
-  });
+  obs.Of<PromiseSet>().FileWith(
+      [promise_set](const Observation<PromiseSet>& o) { promise_set(o.stamp(), o.stamp_ns, o.node, o.value.ballot); });
   obs.Of<BecameLeader>().FileWith(
       [&log](const Observation<BecameLeader>& o) { log.leaders.push_back({o.event_ns, o.node, o.value.ballot}); });
 }

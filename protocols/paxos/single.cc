@@ -177,7 +177,6 @@ void SingleServer::OnAccept(Context& ctx, NodeId from, const Accept& a) {
   accepted_value_ = a.value;
   Persist(ctx);
   // Reported after the sync: it counts only if the disk got it.
-  ctx.Observe(PromiseSet{a.ballot});
   ctx.Observe(AcceptedValue<std::string>{0, a.ballot, a.value});
   for (NodeId l : o_.learners) ctx.Send(l, Accepted{a.ballot, a.value});
   if (!IsLearner(from)) ctx.Send(from, Accepted{a.ballot, a.value});
