@@ -49,6 +49,8 @@ Simulator::Simulator(const SimOptions& options, Factory factory)
     }
   }
   type_names_.assign(64, nullptr);
+  send_buf_.reserve(kPayloadReserve);
+  current_payload_.reserve(kPayloadReserve);
 }
 
 Simulator::~Simulator() = default;
@@ -62,7 +64,7 @@ uint32_t Simulator::AllocSlot() {
     return s;
   }
   records_.emplace_back();
-  payloads_.emplace_back();
+  payloads_.emplace_back().reserve(kPayloadReserve);
   return static_cast<uint32_t>(records_.size() - 1);
 }
 

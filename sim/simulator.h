@@ -233,6 +233,11 @@ class Simulator final : public Observer {
   Rng net_rng_;
   EventQueue queue_;
   std::vector<EventRecord> records_;
+  // Message bytes pass between send_buf_, a slot's payload and
+  // current_payload_ by swapping. Each starts with a heap buffer (a
+  // capacity past the inline one) and keeps one, so that a swap moves three
+  // words instead of copying inline bytes both ways.
+  static constexpr size_t kPayloadReserve = 32;
   std::vector<std::string> payloads_;  // by slot
   std::vector<uint32_t> free_slots_;
   std::vector<absl::AnyInvocable<void()>> controls_;
