@@ -140,6 +140,34 @@ TEST_F(CliTest, FuzzFlagErrors) {
   EXPECT_EQ(Run({"fuzz", path, "--seeds=5..1"}), 2);
   EXPECT_EQ(Run({"fuzz", path, "--seeds=a..b"}), 2);
   EXPECT_EQ(Run({"fuzz", path, "--seeds=1..2", "--jobs=0"}), 2);
+  // The whole 64-bit range is 2^64 seeds: once it wrapped to none and passed.
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=0..18446744073709551615"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("at most 100000000 seeds per batch"));
+}
+
+TEST(SeedRange, AtMostOneHundredMillionSeeds) {
+  EXPECT_TRUE(ParseSeedRange("1..100000000").ok());
+  EXPECT_FALSE(ParseSeedRange("0..100000000").ok());
+  EXPECT_TRUE(ParseSeedRange("18446744073709551615").ok());
+  const auto top = ParseSeedRange("18446744073709551610..18446744073709551615");
+  ASSERT_TRUE(top.ok());
+  EXPECT_EQ(top->second - top->first, 5u);
+}
+
+TEST_F(CliTest, SeedFlagTakesAnyUnsigned64BitSeedAndNothingElse) {
+  const std::string path = Src("scenarios/heartbeat/partition.json");
+  for (const char* bad : {"--seed=-5", "--seed=-1", "--seed=18446744073709551616", "--seed=+3", "--seed=1e3"}) {
+    EXPECT_EQ(Run({"run", path, bad}), 2) << bad;
+    EXPECT_THAT(err_.str(), HasSubstr("expected a seed from 0 to 18446744073709551615")) << bad;
+  }
+  // The largest seed runs, and replays the same.
+  const auto verdict = [this] { return out_.str().substr(out_.str().rfind("verdict")); };
+  ASSERT_EQ(Run({"run", path, "--seed=18446744073709551615"}), 0);
+  const std::string first = verdict();
+  ASSERT_EQ(Run({"run", path, "--seed=18446744073709551615"}), 0);
+  EXPECT_EQ(verdict(), first);
+  ASSERT_EQ(Run({"run", path, "--seed=18446744073709551614"}), 0);
+  EXPECT_NE(verdict(), first) << "another seed, another trace";
 }
 
 TEST_F(CliTest, DiffFindsTheFirstDifference) {

@@ -7,11 +7,12 @@
 #include "absl/flags/reflection.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "tools/cli/flags.h"
 
-ABSL_FLAG(int64_t, seed, -1, "run with this seed instead of the scenario's (>= 0)");
+ABSL_FLAG(std::string, seed, "", "run with this seed instead of the scenario's (0 to 18446744073709551615)");
 ABSL_FLAG(std::string, trace, "", "write the run's trace as JSON lines to this file");
 ABSL_FLAG(std::string, history, "", "write the client history as dsim JSON to this file");
 ABSL_FLAG(bool, json, false, "print one JSON object instead of the text summary");
@@ -122,6 +123,15 @@ void ResetFlags() {
 
 }  // namespace
 
+absl::StatusOr<uint64_t> ParseSeed(const std::string& text) {
+  uint64_t seed = 0;
+  if (text.empty() || !absl::ascii_isdigit(static_cast<unsigned char>(text[0])) || !absl::SimpleAtoi(text, &seed)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--seed=%s: expected a seed from 0 to 18446744073709551615", text));
+  }
+  return seed;
+}
+
 absl::StatusOr<std::pair<uint64_t, uint64_t>> ParseSeedRange(const std::string& text) {
   std::vector<std::string> parts = absl::StrSplit(text, "..");
   uint64_t a = 0, b = 0;
@@ -130,6 +140,11 @@ absl::StatusOr<std::pair<uint64_t, uint64_t>> ParseSeedRange(const std::string& 
     if (a > b) {
       return absl::InvalidArgumentError(
           absl::StrFormat("--seeds=%s: the first seed is above the last", text));
+    }
+    // b - a cannot overflow; b - a + 1 can (0..2^64-1 is 2^64 seeds).
+    if (b - a >= kMaxSeedsPerBatch) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("--seeds=%s: at most %d seeds per batch", text, kMaxSeedsPerBatch));
     }
     return std::make_pair(a, b);
   }

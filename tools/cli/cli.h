@@ -42,7 +42,11 @@ int SchemaCommand(const std::vector<std::string>& positional, const ProtocolRegi
                   CliIo io);
 
 // "A..B" or "N" into an inclusive range.
+// The most seeds one `dsim fuzz` runs; a wider range is an exit-2 error.
+inline constexpr uint64_t kMaxSeedsPerBatch = 100'000'000;
 absl::StatusOr<std::pair<uint64_t, uint64_t>> ParseSeedRange(const std::string& text);
+// --seed=N: a seed from 0 to 2^64-1.
+absl::StatusOr<uint64_t> ParseSeed(const std::string& text);
 
 }  // namespace dsim
 

@@ -8,11 +8,13 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_format.h"
+#include "sim/assert.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "tools/cli/cli.h"
@@ -25,7 +27,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct SeedResult {
-  bool done = false;
   bool pass = false;
   std::string why;   // first violation or unmet expectation
   std::string line;  // the JSON line for --out
@@ -72,11 +73,13 @@ int FuzzCommand(const std::vector<std::string>& positional, const ProtocolRegist
   }
   const uint64_t first = range->first, last = range->second;
   const uint64_t count = last - first + 1;
-  if (count > 100'000'000) {
-    io.err << "dsim fuzz: at most 100000000 seeds per batch\n";
-    return kExitBadInput;
-  }
-  std::vector<SeedResult> results(count);
+  DSIM_ASSERT(count >= 1 && count <= kMaxSeedsPerBatch);
+  // Results stream: a seed's result waits here only until every seed before
+  // it has finished (at most about `jobs` of them), then it is written and
+  // dropped; the first failing seeds are kept for the summary.
+  constexpr size_t kShownFailures = 20;
+  std::map<uint64_t, SeedResult> waiting;  // by index, finished but not yet written
+  std::vector<std::pair<uint64_t, std::string>> shown;  // (index, why), in seed order
   std::atomic<uint64_t> next{0};
   std::mutex mu;
   uint64_t written = 0, finished = 0, failed = 0;
@@ -95,14 +98,13 @@ int FuzzCommand(const std::vector<std::string>& positional, const ProtocolRegist
       res.pass = r.pass;
       if (!r.pass) res.why = r.unmet.empty() ? "failed" : r.unmet.front();
       if (out.is_open()) res.line = ReportJson(r, Seconds(t0) * 1000).dump();
-      res.done = true;
       std::lock_guard<std::mutex> lock(mu);
-      results[i] = std::move(res);
       ++finished;
-      failed += !results[i].pass;
-      while (written < count && results[written].done) {
-        if (out.is_open()) out << results[written].line << "\n";
-        results[written].line.clear();
+      failed += !res.pass;
+      waiting.emplace(i, std::move(res));
+      for (auto it = waiting.begin(); it != waiting.end() && it->first == written; it = waiting.erase(it)) {
+        if (out.is_open()) out << it->second.line << "\n";
+        if (!it->second.pass && shown.size() < kShownFailures) shown.emplace_back(it->first, it->second.why);
         ++written;
       }
       if (progress && Clock::now() - last_progress > std::chrono::milliseconds(200)) {
@@ -125,15 +127,12 @@ int FuzzCommand(const std::vector<std::string>& positional, const ProtocolRegist
                             elapsed, count / std::max(elapsed, 1e-9), failed);
   if (failed > 0) {
     io.out << "failing seeds:\n";
-    int shown = 0;
-    for (uint64_t i = 0; i < count && shown < 20; ++i) {
-      if (results[i].pass) continue;
-      ++shown;
-      io.out << absl::StrFormat("  %d  %s\n      %s\n", first + i, results[i].why,
-                                ReplayCommand(s->file, first + i));
+    DSIM_ASSERT(written == count && waiting.empty());
+    for (const auto& [i, why] : shown) {
+      io.out << absl::StrFormat("  %d  %s\n      %s\n", first + i, why, ReplayCommand(s->file, first + i));
     }
-    if (failed > static_cast<uint64_t>(shown)) {
-      io.out << absl::StrFormat("  ... and %d more%s\n", failed - shown,
+    if (failed > shown.size()) {
+      io.out << absl::StrFormat("  ... and %d more%s\n", failed - shown.size(),
                                 out.is_open() ? " (all in --out)" : "");
     }
   }

@@ -23,7 +23,14 @@ int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistr
     return kExitBadInput;
   }
   RunOptions options;
-  if (absl::GetFlag(FLAGS_seed) >= 0) options.seed = absl::GetFlag(FLAGS_seed);
+  if (const std::string text = absl::GetFlag(FLAGS_seed); !text.empty()) {
+    absl::StatusOr<uint64_t> seed = ParseSeed(text);
+    if (!seed.ok()) {
+      io.err << "dsim run: " << seed.status().message() << "\n";
+      return kExitBadInput;
+    }
+    options.seed = *seed;
+  }
   std::ofstream trace;
   if (const std::string path = absl::GetFlag(FLAGS_trace); !path.empty()) {
     trace.open(path, std::ios::binary | std::ios::trunc);

@@ -8,7 +8,7 @@
 
 #include "absl/flags/declare.h"
 
-ABSL_DECLARE_FLAG(int64_t, seed);
+ABSL_DECLARE_FLAG(std::string, seed);
 ABSL_DECLARE_FLAG(std::string, trace);
 ABSL_DECLARE_FLAG(std::string, history);
 ABSL_DECLARE_FLAG(bool, json);
