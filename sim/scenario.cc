@@ -95,10 +95,51 @@ void ReadExpect(JsonObject& o, const Protocol& p, Expectations& e) {
             .Fail("\"one_of\" takes a non-empty array of values and nothing beside it");
         break;
       }
+      if (value.is_object() && value.contains("min") && value.contains("max") && value["min"].is_number() &&
+          value["max"].is_number() && value["min"].get<double>() > value["max"].get<double>()) {
+        JsonValue(o.ctx(), &value, facts->path().Key(name))
+            .Fail(absl::StrFormat("\"min\" %s is above \"max\" %s: no value meets it", value["min"].dump(),
+                                  value["max"].dump()));
+        break;
+      }
       e.facts.emplace_back(name, value);
     }
   }
   o.Finish();
+}
+
+// Explicit crashes and restarts must alternate per node, in time order (the
+// file's order at one instant): a restart of a running node or a crash of a
+// crashed one would be skipped at run time, and a restart at 0 of a node
+// that boots at 0 is a contradiction.
+void CheckCrashesAndRestarts(const JsonArray& array, const std::vector<Fault>& faults,
+                             const std::vector<NodeId>& initially_down) {
+  std::vector<size_t> order(faults.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return faults[a].at_ns < faults[b].at_ns; });
+  std::map<NodeId, size_t> last;  // node -> index of its latest crash or restart
+  for (size_t i : order) {
+    const Fault& f = faults[i];
+    if (f.kind != Fault::Kind::kCrash && f.kind != Fault::Kind::kRestart) continue;
+    auto it = last.find(f.node);
+    const bool down = it != last.end()
+                          ? faults[it->second].kind == Fault::Kind::kCrash
+                          : std::find(initially_down.begin(), initially_down.end(), f.node) != initially_down.end();
+    const std::string before =
+        it != last.end() ? absl::StrFormat(" (since /faults/%d at %s)", it->second, FormatDuration(faults[it->second].at_ns))
+                         : (down ? " (initially down)" : " (from the start)");
+    if (f.kind == Fault::Kind::kCrash && down) {
+      array.At(i).Fail(absl::StrFormat("crashes n%d at %s, which is already down%s", f.node, FormatDuration(f.at_ns), before));
+      return;
+    }
+    if (f.kind == Fault::Kind::kRestart && !down) {
+      array.At(i).Fail(absl::StrFormat("restarts n%d at %s, which is up%s: crash it first", f.node,
+                                       FormatDuration(f.at_ns), before));
+      return;
+    }
+    last[f.node] = i;
+  }
 }
 
 }  // namespace
@@ -291,6 +332,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, const std::string&
           faults->At(i), {.num_servers = s.sim.num_servers, .max_id = max_id, .duration_ns = s.duration_ns});
       if (f) s.faults.push_back(std::move(*f));
     }
+    if (ctx.ok()) CheckCrashesAndRestarts(*faults, s.faults, s.sim.initially_down);
   }
   s.info.faults = s.faults;
   if (std::optional<JsonObject> nemesis = root.Object("nemesis")) {

@@ -108,6 +108,18 @@ TEST_F(ScenarioTest, BadInputIsOneLineWithFileAndPointer) {
        "s.json: /faults/0/node: 4 is out of range [1, 3]"},
       {R"("faults": [{"at": "1ms", "kind": "crash"}])",
        R"(s.json: /faults/0: missing required key "node")"},
+      // Crashes and restarts alternate per node, in time order.
+      {R"("faults": [{"at": "0ms", "kind": "restart", "node": 2}])",
+       "s.json: /faults/0: restarts n2 at 0s, which is up (from the start): crash it first"},
+      {R"("faults": [{"at": "5ms", "kind": "crash", "node": 1}, {"at": "1ms", "kind": "crash", "node": 1}])",
+       "s.json: /faults/0: crashes n1 at 5ms, which is already down (since /faults/1 at 1ms)"},
+      {R"("faults": [{"at": "1ms", "kind": "crash", "node": 1}, {"at": "2ms", "kind": "restart", "node": 1},
+                     {"at": "3ms", "kind": "restart", "node": 1}])",
+       "s.json: /faults/2: restarts n1 at 3ms, which is up (since /faults/1 at 2ms): crash it first"},
+      {R"("initially_down": [3], "faults": [{"at": "1ms", "kind": "crash", "node": 3}])",
+       "s.json: /faults/0: crashes n3 at 1ms, which is already down (initially down)"},
+      {R"("expect": {"facts": {"suspicions": {"min": 20, "max": 10}}})",
+       R"(s.json: /expect/facts/suspicions: "min" 20 is above "max" 10: no value meets it)"},
       {R"("faults": [{"at": "1ms", "kind": "explode"}])",
        R"(s.json: /faults/0/kind: "explode" is not one of)"},
       {R"("faults": [{"at": "1ms", "kind": "heal", "node": 1}])",
@@ -176,6 +188,13 @@ TEST_F(ScenarioTest, ClientIdsAreValidNodesForNetworkFaults) {
     "faults": [{"at": "1ms", "kind": "crash", "node": 4}]})";
   EXPECT_EQ(std::string(ParseScenario(crash_client, "s.json", registry_).status().message()),
             "s.json: /faults/0/node: 4 is out of range [1, 2]");
+}
+
+TEST_F(ScenarioTest, CrashesAndRestartsThatAlternateLoad) {
+  EXPECT_TRUE(Parse(R"("faults": [{"at": "1ms", "kind": "crash", "node": 1}, {"at": "2ms", "kind": "restart", "node": 1},
+                                  {"at": "2ms", "kind": "crash", "node": 1}, {"at": "3ms", "kind": "restart", "node": 1}])")
+                  .ok());
+  EXPECT_TRUE(Parse(R"("initially_down": [2], "faults": [{"at": "0ms", "kind": "restart", "node": 2}])").ok());
 }
 
 TEST_F(ScenarioTest, MissingFileIsAnError) {
