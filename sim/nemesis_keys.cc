@@ -1,9 +1,12 @@
 #include "sim/nemesis_keys.h"
 
+#include "absl/strings/str_format.h"
 #include "sim/scenario_readers.h"
 #include "sim/time.h"
 
 namespace dsim {
+
+constexpr int64_t kMinNemesisInterval = kMillisecond;
 
 const OptionSet<NemesisOptions>& NemesisKeys() {
   static const auto* keys = [] {
@@ -38,6 +41,12 @@ const OptionSet<NemesisOptions>& NemesisKeys() {
     o->Latency("slow_latency", "Latency of a slow link", Field(&N::slow_latency));
     o->Check([](JsonObject& obj, const ScenarioInfo&, N& n) {
       if (n.start_ns > n.stop_ns) obj.Fail("nemesis \"start\" is after its \"stop\"");
+      // An interval of 0 scheduled the next fault at the same instant
+      // forever; anything under a network hop is no schedule a user means.
+      if (n.enabled && n.interval.min_ns < kMinNemesisInterval) {
+        obj.Fail(absl::StrFormat("nemesis \"interval\" can be as short as %s: faults must be at least %s apart",
+                                 FormatDuration(n.interval.min_ns), FormatDuration(kMinNemesisInterval)));
+      }
     });
     return o;
   }();

@@ -132,6 +132,11 @@ TEST_F(ScenarioTest, BadInputIsOneLineWithFileAndPointer) {
        R"(s.json: /faults/0/for: duration "-1s" must not be negative)"},
       {R"("nemesis": {"start": "900ms", "stop": "100ms"})",
        R"(s.json: /nemesis: nemesis "start" is after its "stop")"},
+      // An interval of 0 once rescheduled the next fault at the same instant forever.
+      {R"("nemesis": {"interval": "0"})",
+       R"(s.json: /nemesis: nemesis "interval" can be as short as 0s: faults must be at least 1ms apart)"},
+      {R"("nemesis": {"interval": {"dist": "uniform", "min": "1ns", "max": "10ms"}})",
+       R"(s.json: /nemesis: nemesis "interval" can be as short as 1ns: faults must be at least 1ms apart)"},
       {R"("checks": ["linearizable"])", R"(s.json: /checks/0: unknown check "linearizable")"},
       {R"("bugs": ["nope"])", R"(s.json: /bugs/0: unknown bug "nope" (known: "wall_clock_timeout"))"},
       {R"("expect": {"facts": {"leader": 3}})",
