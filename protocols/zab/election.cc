@@ -27,19 +27,14 @@ void Server::StartLooking(Context& ctx) {
   leader_ = 0;
   committed_ = 0;  // learned again from the next leader
   synced_ = false;
-  followers_.clear();
-  acks_.clear();
-  epoch_fixed_ = epoch_acked_ = established_ = false;
+  lead_ = Leading{};
   ++logical_clock_;
   vote_ = {ctx.id(), last_logged(), current_epoch_};
-  recvset_.clear();
-  outofelection_.clear();
-  finalizing_ = false;
+  fle_ = Election{.notification_timeout_ns = o_.notification_timeout_ns};
   ctx.CancelTimer(finalize_timer_);
-  notification_timeout_ns_ = o_.notification_timeout_ns;
   Broadcast(ctx);
   ctx.CancelTimer(notification_timer_);
-  notification_timer_ = ctx.SetTimer(notification_timeout_ns_, kNotificationTimeout);
+  notification_timer_ = ctx.SetTimer(fle_.notification_timeout_ns, kNotificationTimeout);
 }
 
 void Server::OnNotification(Context& ctx, NodeId from, const Notification& n) {
@@ -52,10 +47,10 @@ void Server::OnNotification(Context& ctx, NodeId from, const Notification& n) {
     if (n.election_epoch > logical_clock_) {
       // A newer round: join it, with the better of its vote and our own.
       logical_clock_ = n.election_epoch;
-      recvset_.clear();
+      fle_.recvset.clear();
       const Vote mine{ctx.id(), last_logged(), current_epoch_};
       vote_ = Better(n.vote, mine) ? n.vote : mine;
-      finalizing_ = false;
+      fle_.finalizing = false;
       ctx.CancelTimer(finalize_timer_);
       Broadcast(ctx);
     } else if (n.election_epoch < logical_clock_) {
@@ -63,30 +58,30 @@ void Server::OnNotification(Context& ctx, NodeId from, const Notification& n) {
       return;
     } else if (Better(n.vote, vote_)) {
       vote_ = n.vote;
-      if (finalizing_) {  // a better vote during the finalize wait: back to step 2
-        finalizing_ = false;
+      if (fle_.finalizing) {  // a better vote during the finalize wait: back to step 2
+        fle_.finalizing = false;
         ctx.CancelTimer(finalize_timer_);
       }
       Broadcast(ctx);
     }
-    recvset_[from] = n.vote;
+    fle_.recvset[from] = n.vote;
     CheckQuorum(ctx);
     return;
   }
   // From a FOLLOWING or LEADING server: someone already decided.
-  outofelection_[from] = n;
+  fle_.outofelection[from] = n;
   auto same = [&n](const Vote& v) { return v.leader == n.vote.leader && v.peer_epoch == n.vote.peer_epoch; };
   if (n.election_epoch == logical_clock_) {
-    recvset_[from] = n.vote;
+    fle_.recvset[from] = n.vote;
     int agree = 0;
-    for (const auto& [s, v] : recvset_) agree += same(v);
+    for (const auto& [s, v] : fle_.recvset) agree += same(v);
     if (agree >= quorum() && CheckLeader(n.vote.leader, n.election_epoch)) {
       Decide(ctx, n.vote, logical_clock_);
       return;
     }
   }
   int agree = 0;
-  for (const auto& [s, o] : outofelection_) agree += same(o.vote);
+  for (const auto& [s, o] : fle_.outofelection) agree += same(o.vote);
   if (agree >= quorum() && CheckLeader(n.vote.leader, n.election_epoch)) {
     logical_clock_ = n.election_epoch;
     Decide(ctx, n.vote, n.election_epoch);
@@ -98,17 +93,17 @@ void Server::OnNotification(Context& ctx, NodeId from, const Notification& n) {
 // leads; if it is us, the round must be ours.
 bool Server::CheckLeader(NodeId leader, uint64_t round) const {
   if (leader == self_) return round == logical_clock_;
-  auto it = outofelection_.find(leader);
-  return it != outofelection_.end() && it->second.state == PeerState::kLeading;
+  auto it = fle_.outofelection.find(leader);
+  return it != fle_.outofelection.end() && it->second.state == PeerState::kLeading;
 }
 
 // A quorum agrees with our vote: wait for the finalize window to pass
 // quietly, then decide.
 void Server::CheckQuorum(Context& ctx) {
   int agree = 0;
-  for (const auto& [s, v] : recvset_) agree += v == vote_;
+  for (const auto& [s, v] : fle_.recvset) agree += v == vote_;
   if (agree < quorum()) return;
-  finalizing_ = true;  // every arrival restarts the quiet window
+  fle_.finalizing = true;  // every arrival restarts the quiet window
   ctx.CancelTimer(finalize_timer_);
   finalize_timer_ = ctx.SetTimer(o_.finalize_wait_ns, kFinalize);
 }
@@ -116,7 +111,7 @@ void Server::CheckQuorum(Context& ctx) {
 void Server::Decide(Context& ctx, const Vote& v, uint64_t round) {
   ctx.CancelTimer(notification_timer_);
   ctx.CancelTimer(finalize_timer_);
-  finalizing_ = false;
+  fle_.finalizing = false;
   vote_ = v;
   decided_round_ = round;
   leader_ = v.leader;

@@ -9,12 +9,9 @@ namespace dsim::zab {
 void Server::LeadStart(Context& ctx) {
   phase_ = Phase::kDiscovery;
   phase_started_ = ctx.Monotonic();
-  followers_.clear();
-  acks_.clear();
-  forwarded_xid_.clear();
-  epoch_fixed_ = epoch_acked_ = established_ = false;
+  lead_ = Leading{};
   // The leader counts itself among the quorum of FOLLOWERINFO.
-  Follower& self = followers_[ctx.id()];
+  Follower& self = lead_.followers[ctx.id()];
   self.info = true;
   self.accepted_epoch = accepted_epoch_;
   self.last_heard = ctx.Monotonic();
@@ -24,66 +21,66 @@ void Server::LeadStart(Context& ctx) {
 // new epoch is one more than the highest accepted epoch among them.
 void Server::OnFollowerInfo(Context& ctx, NodeId from, const FollowerInfo& f) {
   if (state_ != PeerState::kLeading) return;
-  Follower& fl = followers_[from];
+  Follower& fl = lead_.followers[from];
   fl.info = true;
   fl.accepted_epoch = f.accepted_epoch;
   fl.last_heard = ctx.Monotonic();
-  if (epoch_fixed_) {
+  if (lead_.epoch_fixed) {
     ctx.Send(from, LeaderInfo{epoch_});
     return;
   }
   int infos = 0;
   uint32_t max_epoch = 0;
-  for (const auto& [id, x] : followers_) {
+  for (const auto& [id, x] : lead_.followers) {
     if (!x.info) continue;
     ++infos;
     max_epoch = std::max(max_epoch, x.accepted_epoch);
   }
   if (infos < quorum()) return;
   epoch_ = max_epoch + 1;
-  epoch_fixed_ = true;
+  lead_.epoch_fixed = true;
   accepted_epoch_ = epoch_;
   SaveAcceptedEpoch(ctx);
-  for (const auto& [id, x] : followers_) {
+  for (const auto& [id, x] : lead_.followers) {
     if (id != ctx.id() && x.info) ctx.Send(id, LeaderInfo{epoch_});
   }
   // Our own ACKEPOCH.
-  Follower& self = followers_[ctx.id()];
+  Follower& self = lead_.followers[ctx.id()];
   self.acked_epoch = self.counted = true;
   self.last_zxid = last_logged();
 }
 
 // Discovery, step 4: a quorum of counted ACKEPOCHs, none ahead of us.
 void Server::OnAckEpoch(Context& ctx, NodeId from, const AckEpoch& a) {
-  if (state_ != PeerState::kLeading || !epoch_fixed_) return;
-  Follower& fl = followers_[from];
+  if (state_ != PeerState::kLeading || !lead_.epoch_fixed) return;
+  Follower& fl = lead_.followers[from];
   fl.last_heard = ctx.Monotonic();
   fl.last_zxid = a.last_zxid;
   if (a.current_epoch >= 0) {
     // A follower with a newer history than ours must not be counted.
     const bool ahead = a.current_epoch > current_epoch_ ||
                        (a.current_epoch == current_epoch_ && a.last_zxid > last_logged());
-    if (ahead && !epoch_acked_) {
+    if (ahead && !lead_.epoch_acked) {
       ctx.Note("reject_ackepoch", from);
       return;
     }
     fl.counted = !ahead;
   }
   fl.acked_epoch = true;
-  if (epoch_acked_) {
+  if (lead_.epoch_acked) {
     SyncFollower(ctx, from, a.last_zxid);  // a late joiner: just sync it
     return;
   }
   int counted = 0;
-  for (const auto& [id, x] : followers_) counted += x.acked_epoch && x.counted;
+  for (const auto& [id, x] : lead_.followers) counted += x.acked_epoch && x.counted;
   if (counted < quorum()) return;
-  epoch_acked_ = true;
+  lead_.epoch_acked = true;
   current_epoch_ = epoch_;
   SaveCurrentEpoch(ctx);
   phase_ = Phase::kSync;
-  Follower& self = followers_[ctx.id()];
+  Follower& self = lead_.followers[ctx.id()];
   self.acked_newleader = self.forwarding = true;
-  for (auto& [id, x] : followers_) {
+  for (auto& [id, x] : lead_.followers) {
     if (id != ctx.id() && x.acked_epoch) SyncFollower(ctx, id, x.last_zxid);
   }
 }
@@ -115,73 +112,73 @@ void Server::SyncFollower(Context& ctx, NodeId f, Zxid peer_last) {
     s.entries = log_entries_;
   }
   ctx.Note("sync", f, s.mode);
-  followers_[f].forwarding = true;  // proposals from now on reach it too
+  lead_.followers[f].forwarding = true;  // proposals from now on reach it too
   ctx.Send(f, s);
 }
 
 void Server::OnAckNewLeader(Context& ctx, NodeId from, const AckNewLeader& a) {
   if (state_ != PeerState::kLeading || a.epoch != epoch_) return;
-  Follower& fl = followers_[from];
+  Follower& fl = lead_.followers[from];
   fl.acked_newleader = true;
   fl.last_heard = ctx.Monotonic();
-  if (established_) {
+  if (lead_.established) {
     ctx.Send(from, UpToDate{committed_});
     return;
   }
   int acked = 0;
-  for (const auto& [id, x] : followers_) acked += x.acked_newleader;
+  for (const auto& [id, x] : lead_.followers) acked += x.acked_newleader;
   if (acked >= quorum()) Establish(ctx);
 }
 
 // A quorum holds our history under the new epoch: it is all committed.
 void Server::Establish(Context& ctx) {
-  established_ = true;
+  lead_.established = true;
   phase_ = Phase::kBroadcast;
   vote_.peer_epoch = epoch_;
-  counter_ = 0;
+  lead_.counter = 0;
   committed_ = last_logged();
   ctx.Observe(Established{epoch_, committed_});
   ctx.Note("established", epoch_);
   RebuildTree(ctx, committed_);
   serving_ = true;
-  prep_ = tree_;
-  session_touch_.clear();
-  expiring_.clear();
-  for (const auto& [s, timeout] : tree_.sessions()) session_touch_[s] = ctx.Monotonic();
-  for (const auto& [id, x] : followers_) {
+  lead_.prep = tree_;
+  lead_.session_touch.clear();
+  lead_.expiring.clear();
+  for (const auto& [s, timeout] : tree_.sessions()) lead_.session_touch[s] = ctx.Monotonic();
+  for (const auto& [id, x] : lead_.followers) {
     if (id != ctx.id() && x.acked_newleader) ctx.Send(id, UpToDate{committed_});
   }
 }
 
 // Broadcast, step 1: a write becomes a proposal with the next zxid.
 void Server::Propose(Context& ctx, Txn request) {
-  Txn txn = prep_.Prepare(request);
+  Txn txn = lead_.prep.Prepare(request);
   DSIM_ASSERT_MSG(state_ == PeerState::kLeading, "n%d proposes while not leading", ctx.id());
-  const Zxid z = MakeZxid(epoch_, ++counter_);
+  const Zxid z = MakeZxid(epoch_, ++lead_.counter);
   if (txn.kind == Txn::kCreateSession) txn.session = z;  // a session is named by its zxid
-  prep_.Apply(z, txn);
+  lead_.prep.Apply(z, txn);
   const LogEntry e{z, txn};
   AppendLog(ctx, e);
   ctx.disk().Sync();
   ctx.Charge(o_.write_cost_ns);
   ctx.Observe(ProposedTxn{z, Encode(txn)});
-  for (const auto& [id, x] : followers_) {
+  for (const auto& [id, x] : lead_.followers) {
     if (id != ctx.id() && x.forwarding) ctx.Send(id, Proposal{e});
   }
-  acks_[z] = 0;
+  lead_.acks[z] = 0;
   OnAck(ctx, ctx.id(), z);
 }
 
 void Server::OnAck(Context& ctx, NodeId from, Zxid z) {
   if (state_ != PeerState::kLeading) return;
   if (from != ctx.id()) ctx.Charge(o_.ack_cost_ns);  // every ack costs, late ones too
-  if (!established_ || z <= committed_) return;
-  auto f = followers_.find(from);
-  if (f != followers_.end()) f->second.last_heard = ctx.Monotonic();
+  if (!lead_.established || z <= committed_) return;
+  auto f = lead_.followers.find(from);
+  if (f != lead_.followers.end()) f->second.last_heard = ctx.Monotonic();
   // A follower logs in zxid order and resyncs on any gap, so its ack for z
   // covers every outstanding proposal up to z (one lost ack must not stall
   // the commits behind it).
-  for (auto it = acks_.begin(); it != acks_.end() && it->first <= z; ++it) it->second |= 1ull << (from - 1);
+  for (auto it = lead_.acks.begin(); it != lead_.acks.end() && it->first <= z; ++it) it->second |= 1ull << (from - 1);
   TryCommit(ctx);
 }
 
@@ -189,13 +186,13 @@ void Server::OnAck(Context& ctx, NodeId from, Zxid z) {
 void Server::TryCommit(Context& ctx) {
   // BUG(commit_without_quorum): one ack - our own - is enough.
   const int need = o_.bug_commit_without_quorum ? 1 : quorum();
-  while (!acks_.empty()) {
-    auto it = acks_.begin();
+  while (!lead_.acks.empty()) {
+    auto it = lead_.acks.begin();
     if (__builtin_popcountll(it->second) < need) return;
     const Zxid z = it->first;
-    acks_.erase(it);
+    lead_.acks.erase(it);
     committed_ = z;
-    for (const auto& [id, x] : followers_) {
+    for (const auto& [id, x] : lead_.followers) {
       if (id != ctx.id() && x.forwarding) ctx.Send(id, Commit{z});
     }
     ApplyCommitted(ctx, z);
@@ -203,7 +200,7 @@ void Server::TryCommit(Context& ctx) {
 }
 
 void Server::OnForward(Context& ctx, NodeId from, const Forward& f) {
-  if (state_ != PeerState::kLeading || !established_) return;
+  if (state_ != PeerState::kLeading || !lead_.established) return;
   if (f.sync) {
     // Everything committed so far has already been sent to `from` on the
     // same FIFO channel; the reply says how far that is, in case a COMMIT
@@ -214,7 +211,7 @@ void Server::OnForward(Context& ctx, NodeId from, const Forward& f) {
   // A request that arrives twice (a duplicated packet) is proposed once.
   // (A duplicated session creation only leaves an unused session to expire.)
   if (f.request.client_session != 0) {
-    uint64_t& last = forwarded_xid_[f.request.client_session];
+    uint64_t& last = lead_.forwarded_xid[f.request.client_session];
     if (f.request.xid <= last) return;
     last = f.request.xid;
   }
@@ -223,13 +220,13 @@ void Server::OnForward(Context& ctx, NodeId from, const Forward& f) {
 
 void Server::LeaderTick(Context& ctx) {
   const int64_t now = ctx.Monotonic();
-  if (!established_) {
+  if (!lead_.established) {
     if (now - phase_started_ > o_.init_limit * o_.tick_ns) StartLooking(ctx);  // no quorum in time
     return;
   }
   // Ping; step down unless a quorum (us included) was heard within syncLimit.
   int heard = 0;
-  for (auto& [id, x] : followers_) {
+  for (auto& [id, x] : lead_.followers) {
     if (id == ctx.id()) {
       ++heard;
       continue;
@@ -244,13 +241,13 @@ void Server::LeaderTick(Context& ctx) {
   }
   // Expire the sessions nobody touched within their timeout.
   for (const auto& [s, timeout] : tree_.sessions()) {
-    auto t = session_touch_.find(s);
-    if (t == session_touch_.end()) {
-      session_touch_[s] = now;
+    auto t = lead_.session_touch.find(s);
+    if (t == lead_.session_touch.end()) {
+      lead_.session_touch[s] = now;
       continue;
     }
-    if (now - t->second > timeout && !expiring_.count(s)) {
-      expiring_.insert(s);
+    if (now - t->second > timeout && !lead_.expiring.count(s)) {
+      lead_.expiring.insert(s);
       Txn close;
       close.kind = Txn::kCloseSession;
       close.session = s;

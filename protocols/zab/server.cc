@@ -83,14 +83,14 @@ void Server::OnMessage(Context& ctx, const Envelope& m) {
     case Ping::kType:
       if (state_ == PeerState::kFollowing && m.from == leader_) {
         last_heard_ = ctx.Monotonic();
-        ctx.Send(m.from, Pong{m.As<Ping>().epoch, std::move(touched_)});
-        touched_.clear();
+        ctx.Send(m.from, Pong{m.As<Ping>().epoch, std::move(sessions_.touched)});
+        sessions_.touched.clear();
       }
       return;
     case Pong::kType: {
       if (state_ != PeerState::kLeading) return;
-      auto it = followers_.find(m.from);
-      if (it != followers_.end()) it->second.last_heard = ctx.Monotonic();
+      auto it = lead_.followers.find(m.from);
+      if (it != lead_.followers.end()) it->second.last_heard = ctx.Monotonic();
       for (int64_t s : m.As<Pong>().touched) Touch(ctx, s);
       return;
     }
@@ -110,13 +110,13 @@ void Server::OnTimer(Context& ctx, TimerId, uint64_t tag) {
     case kNotificationTimeout:
       if (state_ != PeerState::kLooking) return;
       // Nothing settled: say it again, and wait twice as long next time.
-      notification_timeout_ns_ = std::min(2 * notification_timeout_ns_, o_.notification_timeout_max_ns);
+      fle_.notification_timeout_ns = std::min(2 * fle_.notification_timeout_ns, o_.notification_timeout_max_ns);
       Broadcast(ctx);
-      notification_timer_ = ctx.SetTimer(notification_timeout_ns_, kNotificationTimeout);
+      notification_timer_ = ctx.SetTimer(fle_.notification_timeout_ns, kNotificationTimeout);
       return;
     case kFinalize:
-      if (state_ == PeerState::kLooking && finalizing_) {
-        finalizing_ = false;
+      if (state_ == PeerState::kLooking && fle_.finalizing) {
+        fle_.finalizing = false;
         Decide(ctx, vote_, logical_clock_);
       }
       return;

@@ -129,16 +129,21 @@ class Server : public Process {
   Phase phase_ = Phase::kElection;
   TimerId tick_timer_;
 
-  // FLE (volatile).
+  // FLE (volatile). The vote and the round outlive an election: the vote
+  // answers notifications while leading or following.
   uint64_t logical_clock_ = 0;
   Vote vote_;
-  std::map<NodeId, Vote> recvset_;
-  std::map<NodeId, Notification> outofelection_;
-  int64_t notification_timeout_ns_ = 0;
+  uint64_t decided_round_ = 0;
   TimerId notification_timer_;
   TimerId finalize_timer_;
-  bool finalizing_ = false;
-  uint64_t decided_round_ = 0;
+  // One election's tallies, begun afresh each time the server looks.
+  struct Election {
+    std::map<NodeId, Vote> recvset;
+    std::map<NodeId, Notification> outofelection;
+    int64_t notification_timeout_ns = 0;
+    bool finalizing = false;
+  };
+  Election fle_;
 
   // Both roles once decided.
   NodeId leader_ = 0;
@@ -148,7 +153,8 @@ class Server : public Process {
   int64_t last_heard_ = 0;     // follower: from the leader (monotonic)
   bool synced_ = false;        // follower: this leader's SYNC has been applied
 
-  // Leader.
+  // Leader: one leadership's state, begun afresh when the server starts
+  // leading and dropped when it looks again.
   struct Follower {
     bool info = false;
     uint32_t accepted_epoch = 0;
@@ -159,39 +165,48 @@ class Server : public Process {
     bool acked_newleader = false;
     int64_t last_heard = 0;
   };
-  std::map<NodeId, Follower> followers_;
-  bool epoch_fixed_ = false;
-  bool epoch_acked_ = false;
-  bool established_ = false;
-  uint32_t counter_ = 0;
-  std::map<Zxid, uint64_t> acks_;  // proposal -> servers that acked, one bit each
-  DataTree prep_;                  // the tree with every proposal applied: validates requests
-  std::map<int64_t, int64_t> session_touch_;  // leader: session -> last touch (monotonic)
-  std::map<int64_t, uint64_t> forwarded_xid_;  // leader: session -> last request proposed
-  std::set<int64_t> expiring_;
+  struct Leading {
+    std::map<NodeId, Follower> followers;
+    bool epoch_fixed = false;
+    bool epoch_acked = false;
+    bool established = false;
+    std::map<Zxid, uint64_t> acks;               // proposal -> servers that acked, one bit each
+    std::map<int64_t, uint64_t> forwarded_xid;   // session -> last request proposed
+    // From establishment on (Establish sets them).
+    uint32_t counter = 0;
+    DataTree prep;                               // the tree with every proposal applied: validates requests
+    std::map<int64_t, int64_t> session_touch;    // session -> last touch (monotonic)
+    std::set<int64_t> expiring;
+  };
+  Leading lead_;
 
-  // Serving.
+  // Serving. The tree and the applied position survive a role change (the
+  // tree is rebuilt from the log when the server serves again); the client
+  // sessions attached here do not.
   bool serving_ = false;
   DataTree tree_;
   Zxid applied_ = 0;
   uint32_t delivery_sequence_ = 0;
-  std::map<NodeId, int64_t> connections_;  // client -> session
-  std::map<int64_t, NodeId> session_client_;
+  uint64_t connect_counter_ = 0;
   struct PendingConnect {
     uint64_t token;    // the create-session transaction's xid
     uint64_t attempt;  // the client's connect attempt, echoed
   };
-  std::map<NodeId, PendingConnect> pending_connect_;
-  uint64_t connect_counter_ = 0;
   struct Pending {
     NodeId client;
     Request request;
     bool waiting = false;  // a write or sync in flight: later requests queue behind it
   };
-  std::map<int64_t, std::deque<Pending>> session_queue_;
-  std::map<int64_t, uint64_t> last_xid_;  // session -> last request taken (duplicates are dropped)
-  std::map<std::string, std::set<int64_t>> data_watches_, child_watches_;
-  std::vector<int64_t> touched_;
+  struct Sessions {
+    std::map<NodeId, int64_t> connections;  // client -> session
+    std::map<int64_t, NodeId> session_client;
+    std::map<NodeId, PendingConnect> pending_connect;
+    std::map<int64_t, std::deque<Pending>> queue;
+    std::map<int64_t, uint64_t> last_xid;  // session -> last request taken (duplicates are dropped)
+    std::map<std::string, std::set<int64_t>> data_watches, child_watches;
+    std::vector<int64_t> touched;  // follower: sessions heard from since the last ping
+  };
+  Sessions sessions_;
 };
 
 }  // namespace dsim::zab

@@ -41,41 +41,41 @@ void Server::ApplyOne(Context& ctx, const LogEntry& e) {
     auto w = watches.find(path);
     if (w == watches.end()) return;
     for (int64_t s : w->second) {
-      auto c = session_client_.find(s);
-      if (c != session_client_.end()) ctx.Send(c->second, WatchEvent{kind, path, e.zxid});
+      auto c = sessions_.session_client.find(s);
+      if (c != sessions_.session_client.end()) ctx.Send(c->second, WatchEvent{kind, path, e.zxid});
     }
     watches.erase(w);
   };
   for (const std::string& p : a.changed) {
-    fire(data_watches_, p, tree_.Exists(p) ? WatchEvent::kData : WatchEvent::kDeleted);
-    if (!tree_.Exists(p)) fire(child_watches_, p, WatchEvent::kDeleted);
+    fire(sessions_.data_watches, p, tree_.Exists(p) ? WatchEvent::kData : WatchEvent::kDeleted);
+    if (!tree_.Exists(p)) fire(sessions_.child_watches, p, WatchEvent::kDeleted);
   }
-  for (const std::string& p : a.parents) fire(child_watches_, p, WatchEvent::kChildren);
+  for (const std::string& p : a.parents) fire(sessions_.child_watches, p, WatchEvent::kChildren);
   const Txn& t = e.txn;
   if (t.kind == Txn::kCreateSession) {
-    for (auto it = pending_connect_.begin(); it != pending_connect_.end(); ++it) {
+    for (auto it = sessions_.pending_connect.begin(); it != sessions_.pending_connect.end(); ++it) {
       if (it->second.token == t.xid) {
-        connections_[it->first] = t.session;
-        session_client_[t.session] = it->first;
+        sessions_.connections[it->first] = t.session;
+        sessions_.session_client[t.session] = it->first;
         ctx.Send(it->first, ConnectReply{ConnectReply::kOk, t.session, it->second.attempt});
-        pending_connect_.erase(it);
+        sessions_.pending_connect.erase(it);
         break;
       }
     }
     return;
   }
   if (t.kind == Txn::kCloseSession) {
-    auto c = session_client_.find(t.session);
-    if (c != session_client_.end()) {
-      connections_.erase(c->second);
-      session_queue_.erase(t.session);
-      session_client_.erase(c);
+    auto c = sessions_.session_client.find(t.session);
+    if (c != sessions_.session_client.end()) {
+      sessions_.connections.erase(c->second);
+      sessions_.queue.erase(t.session);
+      sessions_.session_client.erase(c);
     }
     return;
   }
   // Answer the client whose write this was, if it is connected here.
-  auto q = session_queue_.find(t.client_session);
-  if (q == session_queue_.end() || q->second.empty()) return;
+  auto q = sessions_.queue.find(t.client_session);
+  if (q == sessions_.queue.end() || q->second.empty()) return;
   Pending& head = q->second.front();
   if (!head.waiting || head.request.xid != t.xid) return;
   Response r;
@@ -99,26 +99,19 @@ void Server::SubmitWrite(Context& ctx, Txn request) {
 
 void Server::Touch(Context& ctx, int64_t session) {
   if (state_ == PeerState::kLeading) {
-    session_touch_[session] = ctx.Monotonic();
+    lead_.session_touch[session] = ctx.Monotonic();
   } else {
-    touched_.push_back(session);
+    sessions_.touched.push_back(session);
   }
 }
 
 void Server::StopServing(Context& ctx) {
   serving_ = false;
-  connections_.clear();
-  session_client_.clear();
-  pending_connect_.clear();
-  session_queue_.clear();
-  last_xid_.clear();
-  data_watches_.clear();
-  child_watches_.clear();
-  touched_.clear();
+  sessions_ = Sessions{};
 }
 
 void Server::OnConnect(Context& ctx, NodeId client, const Connect& c) {
-  const bool ready = serving_ || (state_ == PeerState::kLeading && established_);
+  const bool ready = serving_ || (state_ == PeerState::kLeading && lead_.established);
   if (!ready) {
     ctx.Send(client, ConnectReply{ConnectReply::kRefused, 0, c.attempt});
     return;
@@ -130,7 +123,7 @@ void Server::OnConnect(Context& ctx, NodeId client, const Connect& c) {
     static_assert(sizeof(NodeId) <= 4);
     t.xid = (static_cast<uint64_t>(ctx.id()) << 48) | (static_cast<uint64_t>(client) << 24) |
             (++connect_counter_ & 0xFFFFFF);
-    pending_connect_[client] = {t.xid, c.attempt};
+    sessions_.pending_connect[client] = {t.xid, c.attempt};
     SubmitWrite(ctx, t);
     return;
   }
@@ -143,15 +136,15 @@ void Server::OnConnect(Context& ctx, NodeId client, const Connect& c) {
     ctx.Send(client, ConnectReply{ConnectReply::kRefused, c.session, c.attempt});
     return;
   }
-  connections_[client] = c.session;
-  session_client_[c.session] = client;
+  sessions_.connections[client] = c.session;
+  sessions_.session_client[c.session] = client;
   Touch(ctx, c.session);
   ctx.Send(client, ConnectReply{ConnectReply::kOk, c.session, c.attempt});
 }
 
 void Server::OnRequest(Context& ctx, NodeId client, const Request& r) {
-  auto c = connections_.find(client);
-  if (c == connections_.end()) {
+  auto c = sessions_.connections.find(client);
+  if (c == sessions_.connections.end()) {
     Response resp;
     resp.xid = r.xid;
     resp.err = Err::kSessionExpired;  // not connected here (any more)
@@ -160,7 +153,7 @@ void Server::OnRequest(Context& ctx, NodeId client, const Request& r) {
   }
   const int64_t session = c->second;
   Touch(ctx, session);
-  uint64_t& last = last_xid_[session];
+  uint64_t& last = sessions_.last_xid[session];
   if (r.xid <= last) return;  // a duplicated packet
   last = r.xid;
   if (r.op == Request::kPing) {
@@ -169,13 +162,13 @@ void Server::OnRequest(Context& ctx, NodeId client, const Request& r) {
   }
   // A client's requests take effect in the order sent: a read waits for the
   // session's earlier writes.
-  session_queue_[session].push_back({client, r, false});
+  sessions_.queue[session].push_back({client, r, false});
   DrainSession(ctx, session);
 }
 
 void Server::DrainSession(Context& ctx, int64_t session) {
-  auto q = session_queue_.find(session);
-  if (q == session_queue_.end()) return;
+  auto q = sessions_.queue.find(session);
+  if (q == sessions_.queue.end()) return;
   while (!q->second.empty()) {
     Pending& head = q->second.front();
     if (head.waiting) return;
@@ -225,13 +218,13 @@ void Server::Answer(Context& ctx, NodeId client, const Request& r) {
   Response resp;
   resp.xid = r.xid;
   resp.zxid = applied_;
-  const int64_t session = connections_[client];
+  const int64_t session = sessions_.connections[client];
   if (r.op == Request::kGetChildren) {
     if (!tree_.Exists(r.path)) {
       resp.err = Err::kNoNode;
     } else {
       resp.children = tree_.Children(r.path);
-      if (r.watch) child_watches_[r.path].insert(session);
+      if (r.watch) sessions_.child_watches[r.path].insert(session);
     }
   } else {
     const std::string* data = tree_.Data(r.path, &resp.stat);
@@ -242,7 +235,7 @@ void Server::Answer(Context& ctx, NodeId client, const Request& r) {
     }
     // An exists watch is set on a missing node too; getData's only on one
     // that exists.
-    if (r.watch && (data != nullptr || r.op == Request::kExists)) data_watches_[r.path].insert(session);
+    if (r.watch && (data != nullptr || r.op == Request::kExists)) sessions_.data_watches[r.path].insert(session);
   }
   ctx.Send(client, resp);
 }
@@ -257,8 +250,8 @@ void Server::OnSyncReply(Context& ctx, const SyncReply& s) {
     committed_ = s.committed;
     if (serving_) ApplyCommitted(ctx, committed_);
   }
-  auto q = session_queue_.find(s.session);
-  if (q == session_queue_.end() || q->second.empty()) return;
+  auto q = sessions_.queue.find(s.session);
+  if (q == sessions_.queue.end() || q->second.empty()) return;
   Pending& head = q->second.front();
   if (!head.waiting || head.request.op != Request::kSync || head.request.xid != s.xid) return;
   ctx.Send(head.client, Response{s.xid, Err::kOk, "", "", {}, {}, applied_});
