@@ -49,13 +49,12 @@ class MultiRun : public ProtocolRun {
   }
 
   void Finish(const std::set<std::string>& checks, RunOutcome& out) override {
-    PaxosLog& log = log_;
-    log.Settle(*sim_);
+    log_.Settle(*sim_);
     const History& h = sim_->history();
     for (const HistoryEvent& e : h) {
       if (e.type != OpType::kInvoke) continue;
       // Every value a client submitted, as the Paxos log spells commands.
-      log.proposed.insert(ProposedText(e));
+      log_.proposed.insert(ProposedText(e));
     }
     const int n = info_.num_servers;
     // Values in the log are encoded commands; clients' histories do not
@@ -70,10 +69,10 @@ class MultiRun : public ProtocolRun {
     values.describe = [](const std::string& v) {
       return MustDecode<Command>(v, "a command in the Paxos log").Text();
     };
-    const PaxosFindings f = CheckPaxos(log, n / 2 + 1, values);
+    const PaxosFindings f = CheckPaxos(log_, n / 2 + 1, values);
     ReportPaxosFindings(f, checks, out);
     if (checks.count("log_order")) {
-      const Finding lo = CheckLogOrder(log);
+      const Finding lo = CheckLogOrder(log_);
       out.Check("log_order", lo.ok, lo.detail);
     }
     if (checks.count("linearizable")) CheckLinearizable(h, out);
@@ -81,9 +80,9 @@ class MultiRun : public ProtocolRun {
     const OutcomeCounts ops = OutcomeCounts::Of(h);
     ops.Report(out);
     out.Fact("instances_chosen", f.chosen.size());
-    out.Fact("leaderships", log.leaders.size());
+    out.Fact("leaderships", log_.leaders.size());
     nlohmann::json leaders = nlohmann::json::array();
-    for (const auto& l : log.leaders) leaders.push_back(l.node);
+    for (const auto& l : log_.leaders) leaders.push_back(l.node);
     out.Fact("leaders", leaders);
     out.Summary(absl::StrFormat("%d client operations: %d ok, %d failed, %d unknown; %d instances chosen",
                                 ops.total(), ops.ok, ops.fail, ops.info, f.chosen.size()));

@@ -26,11 +26,10 @@ class SingleRun : public ProtocolRun {
     return std::make_unique<SingleClient>(c_.options, num_servers_);
   }
   void Finish(const std::set<std::string>& checks, RunOutcome& out) override {
-    PaxosLog& log = log_;
-    log.Settle(*sim_);
-    for (int i = 1; i <= c_.num_clients; ++i) log.proposed.insert(absl::StrCat("c", i));
+    log_.Settle(*sim_);
+    for (int i = 1; i <= c_.num_clients; ++i) log_.proposed.insert(absl::StrCat("c", i));
     const int n = static_cast<int>(c_.options.acceptors.size());
-    const PaxosFindings f = CheckPaxos(log, n / 2 + 1, {});
+    const PaxosFindings f = CheckPaxos(log_, n / 2 + 1, {});
     ReportPaxosFindings(f, checks, out);
     auto it = f.chosen.find(0);
     out.Fact("decided", it != f.chosen.end());
@@ -41,7 +40,7 @@ class SingleRun : public ProtocolRun {
     std::map<NodeId, std::vector<Ballot>> started;
     std::map<NodeId, std::string> last_proposal;
     for (const auto& o : observations_.Of<BallotStarted>().entries()) started[o.node].push_back(o.value.ballot);
-    for (const AcceptSentEvent& a : log.accept_sent) last_proposal[a.proposer] = log.value(a.value);
+    for (const AcceptSentEvent& a : log_.accept_sent) last_proposal[a.proposer] = log_.value(a.value);
     for (const auto& [p, bs] : started) {
       for (Ballot b : bs) ballots[absl::StrCat(p)].push_back(FormatBallot(b));
     }
