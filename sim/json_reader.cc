@@ -142,7 +142,43 @@ std::pair<size_t, size_t> LineAndColumn(std::string_view text, size_t byte) {
 
 }  // namespace
 
+namespace {
+
+// The 1-based offset of the bracket that opens level max_depth + 1, or 0.
+// One pass, strings skipped; the parse itself reports malformed input.
+size_t TooDeepAt(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i + 2;  // LineAndColumn reports the byte before
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
 std::optional<nlohmann::json> JsonContext::Parse(std::string_view text) {
+  if (const size_t at = TooDeepAt(text, kMaxDepth); at != 0) {
+    const auto [line, col] = LineAndColumn(text, at);
+    if (error_.empty()) {
+      error_ = absl::StrFormat("%s:%d:%d: invalid JSON: arrays and objects nest deeper than %d", file_, line,
+                               col, kMaxDepth);
+    }
+    return std::nullopt;
+  }
   DuplicateKeyFinder finder;
   try {
     nlohmann::json doc = nlohmann::json::parse(

@@ -46,7 +46,11 @@ class JsonContext {
  public:
   explicit JsonContext(std::string file) : file_(std::move(file)) {}
 
-  // Parses text; a syntax error is reported with its line and column.
+  // Arrays and objects nest at most this deep in a file dsim reads: every
+  // reader after the parse recurses, and no scenario or history needs more.
+  static constexpr int kMaxDepth = 256;
+  // Parses text; a syntax error, or nesting deeper than kMaxDepth, is
+  // reported with its line and column.
   std::optional<nlohmann::json> Parse(std::string_view text);
 
   // The top-level value, which must be an object.

@@ -99,7 +99,17 @@ absl::StatusOr<std::vector<Edn>> EdnReader::ReadAll() {
   }
 }
 
+// Every nested form (a collection's items, a discarded or tagged form)
+// goes through here, so the depth bounds the recursion.
 absl::StatusOr<Edn> EdnReader::Read() {
+  if (depth_ >= kMaxDepth) return Error(absl::StrFormat("forms nest deeper than %d", kMaxDepth));
+  ++depth_;
+  absl::StatusOr<Edn> form = ReadForm();
+  --depth_;
+  return form;
+}
+
+absl::StatusOr<Edn> EdnReader::ReadForm() {
   SkipSpace();
   if (pos_ >= text_.size()) return Error("unexpected end of input");
   const char c = text_[pos_];

@@ -39,12 +39,17 @@ struct Edn {
 
 class EdnReader {
  public:
+  // Forms nest at most this deep (a Jepsen history nests a few levels);
+  // deeper input is an error, not a stack overflow.
+  static constexpr int kMaxDepth = 256;
+
   explicit EdnReader(std::string_view text) : text_(text) {}
   // Every top-level form. Errors read "line N: what".
   absl::StatusOr<std::vector<Edn>> ReadAll();
 
  private:
   absl::StatusOr<Edn> Read();
+  absl::StatusOr<Edn> ReadForm();
   void SkipSpace();
   absl::Status Error(std::string_view what) const;
   absl::StatusOr<Edn> ReadCollection(char close, Edn::Kind kind);
@@ -54,6 +59,7 @@ class EdnReader {
   std::string_view text_;
   size_t pos_ = 0;
   int line_ = 1;
+  int depth_ = 0;  // forms being read, one inside another
 };
 
 }  // namespace dsim

@@ -1,5 +1,6 @@
 #include "sim/check/history_io.h"
 
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -103,6 +104,19 @@ TEST(HistoryIo, MalformedInputNamesTheLine) {
       {"[{\"process\": 1, \"type\": \"invoke\", \"f\": \"read\", \"extra\": 1}]", "h:1: /extra: unknown key"},
       {"hello world", "h:1: unrecognised history format"},
   };
+  // Deep nesting in every format is an error at the depth limit, not a
+  // stack overflow (100,000 brackets once crashed dsim check).
+  const std::string brackets(100000, '[');
+  for (const std::string& deep :
+       {brackets, brackets + std::string(100000, ']'), "[{:process 0 :value " + brackets + "}]",
+        "[{\"process\": 1, \"type\": \"invoke\", \"f\": \"write\", \"value\": " + brackets +
+            std::string(100000, ']') + "}]",
+        std::string(100000, '(') + std::string(100000, ')'), "[" + absl::StrJoin(std::vector<std::string>(50000, "#_"), " ") + " 1]"}) {
+    absl::StatusOr<ParsedHistory> h = ParseHistory(deep, "h");
+    ASSERT_FALSE(h.ok()) << deep.substr(0, 40);
+    EXPECT_THAT(std::string(h.status().message()), ::testing::HasSubstr("nest deeper than 256"))
+        << deep.substr(0, 40);
+  }
   for (const Case& c : cases) {
     absl::StatusOr<ParsedHistory> h = ParseHistory(c.text, "h");
     ASSERT_FALSE(h.ok()) << c.text;

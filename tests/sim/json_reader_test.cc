@@ -1,5 +1,6 @@
 #include "sim/json_reader.h"
 
+#include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sim/time.h"
@@ -84,6 +85,20 @@ TEST(JsonReader, NumberOverflowIsAnErrorWithItsLine) {
   EXPECT_EQ(ErrorOf("{\n  \"a\": 1,\n  \"b\": [2, -1e400]\n}\n", [](JsonObject&) {}),
             "f.json:3:12: invalid JSON: number overflow parsing '-1e400'");
   EXPECT_THAT(ErrorOf("{\"a\": 1e999999999999}", [](JsonObject&) {}), HasSubstr("f.json:1:"));
+}
+
+// Nesting is bounded before the parse, so no reader after it recurses deep:
+// 100,000 brackets once overflowed the stack.
+TEST(JsonReader, NestingDeeperThanTheLimitIsAnErrorWithItsLine) {
+  const int max = JsonContext::kMaxDepth;
+  const std::string ok = "{\"a\": " + std::string(max - 1, '[') + std::string(max - 1, ']') + "}";
+  EXPECT_EQ(ErrorOf(ok, [](JsonObject& o) { o.AllowAnyKey(); }), "");
+  const std::string deep = "{\n\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  EXPECT_EQ(ErrorOf(deep, [](JsonObject&) {}),
+            absl::StrFormat("f.json:2:%d: invalid JSON: arrays and objects nest deeper than %d", 6 + max, max));
+  // Brackets inside strings do not count, escaped quotes included.
+  const std::string quoted = "{\"a\": \"\\\"" + std::string(100000, '[') + "\"}";
+  EXPECT_EQ(ErrorOf(quoted, [](JsonObject& o) { o.AllowAnyKey(); }), "");
 }
 
 TEST(JsonReader, DuplicateKeys) {
