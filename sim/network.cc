@@ -76,6 +76,7 @@ void Network::ApplyChange(const std::vector<NodeId>& from, const std::vector<Nod
     for (NodeId t : AllOr(to)) {
       if (f == t) continue;
       uint16_t& idx = param_index_[Index(f, t)];
+      DSIM_ASSERT_MSG(idx < remap.size(), "link %d -> %d changed twice in one change", f, t);
       if (remap[idx] < 0) {
         LinkParams p = params_[idx];
         change.ApplyTo(p);

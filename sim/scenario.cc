@@ -236,6 +236,12 @@ std::optional<std::vector<NodeId>> ReadNodeList(const JsonValue& v, int max_id) 
   for (size_t i = 0; i < arr->size(); ++i) {
     std::optional<int64_t> id = arr->At(i).AsInt(1, max_id);
     if (!id) return std::nullopt;
+    // A node named twice is a slip (and a link fault from [2, 2] once
+    // overran the network's table).
+    if (std::find(ids.begin(), ids.end(), static_cast<NodeId>(*id)) != ids.end()) {
+      arr->At(i).Fail(absl::StrFormat("node %d is listed twice", *id));
+      return std::nullopt;
+    }
     ids.push_back(static_cast<NodeId>(*id));
   }
   return ids;

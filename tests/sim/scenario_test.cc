@@ -108,6 +108,9 @@ TEST_F(ScenarioTest, BadInputIsOneLineWithFileAndPointer) {
        "s.json: /faults/0/node: 4 is out of range [1, 3]"},
       {R"("faults": [{"at": "1ms", "kind": "crash"}])",
        R"(s.json: /faults/0: missing required key "node")"},
+      {R"("faults": [{"at": "1ms", "kind": "link", "from": [2, 2], "loss": 0.5}])",
+       "s.json: /faults/0/from/1: node 2 is listed twice"},
+      {R"("initially_down": [3, 1, 3])", "s.json: /initially_down/2: node 3 is listed twice"},
       // Crashes and restarts alternate per node, in time order.
       {R"("faults": [{"at": "0ms", "kind": "restart", "node": 2}])",
        "s.json: /faults/0: restarts n2 at 0s, which is up (from the start): crash it first"},
