@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "sim/one_line.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "sim/time.h"
@@ -237,7 +238,7 @@ void JsonContext::Fail(const JsonPath& path, std::string_view what) {
 }
 
 absl::Status JsonContext::status() const {
-  return error_.empty() ? absl::OkStatus() : absl::InvalidArgumentError(error_);
+  return error_.empty() ? absl::OkStatus() : absl::InvalidArgumentError(OneLine(error_));
 }
 
 void JsonContext::RecordKey(const JsonPath& parent, std::string_view key) {

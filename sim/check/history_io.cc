@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "sim/one_line.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "sim/absl_view.h"
@@ -312,7 +313,7 @@ absl::StatusOr<ParsedHistory> ParseHistory(std::string_view text, const std::str
         "JSON history)",
         file));
   }
-  if (!h.ok()) return h.status();
+  if (!h.ok()) return absl::InvalidArgumentError(OneLine(std::string(h.status().message())));
   out.events = std::move(*h);
   return out;
 }

@@ -103,6 +103,8 @@ TEST(HistoryIo, MalformedInputNamesTheLine) {
        "h:3: /type: \"okay\" is not one of"},
       {"[{\"process\": 1, \"type\": \"invoke\", \"f\": \"read\", \"extra\": 1}]", "h:1: /extra: unknown key"},
       {"hello world", "h:1: unrecognised history format"},
+      {"[{\"process\": 1, \"type\": \"invoke\", \"f\": \"read\", \"ex\\ntra\": 1}]",
+       "h:1: /ex\\ntra: unknown key \"ex\\ntra\""},
   };
   // Deep nesting in every format is an error at the depth limit, not a
   // stack overflow (100,000 brackets once crashed dsim check).

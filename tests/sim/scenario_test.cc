@@ -98,6 +98,9 @@ TEST_F(ScenarioTest, BadInputIsOneLineWithFileAndPointer) {
        R"(s.json: /network/latency: "min" is above "max")"},
       {R"("network": {"loss": 1.5})", "s.json: /network/loss: 1.5 is out of range [0, 1]"},
       {R"("network": {"mode": "tcp"})", R"(s.json: /network/mode: "tcp" is not one of "fifo", "datagram")"},
+      // A value quoted into the message keeps it on one line.
+      {R"("network": {"mode": "tc\np\u0001"})",
+       R"(s.json: /network/mode: "tc\np\u0001" is not one of "fifo", "datagram")"},
       {R"("network": {"links": [{"from": [9]}]})", "s.json: /network/links/0/from/0: 9 is out of range [1, 3]"},
       {R"("clocks": [{"node": 0}])", "s.json: /clocks/0/node: 0 is out of range [1, 3]"},
       {R"("clocks": [{"node": 1, "drift_ppm": 2000000}])",
