@@ -114,6 +114,8 @@ TEST_F(ScenarioTest, BadInputIsOneLineWithFileAndPointer) {
       {R"("faults": [{"at": "1ms", "kind": "link", "from": [2, 2], "loss": 0.5}])",
        "s.json: /faults/0/from/1: node 2 is listed twice"},
       {R"("initially_down": [3, 1, 3])", "s.json: /initially_down/2: node 3 is listed twice"},
+      {R"("faults": [{"at": "1ms", "kind": "partition", "groups": [[1], [], [2, 3]]}])",
+       "s.json: /faults/0/groups/1: a group names no node"},
       // Crashes and restarts alternate per node, in time order.
       {R"("faults": [{"at": "0ms", "kind": "restart", "node": 2}])",
        "s.json: /faults/0: restarts n2 at 0s, which is up (from the start): crash it first"},
