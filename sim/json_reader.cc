@@ -430,7 +430,18 @@ std::optional<JsonValue> JsonObject::Value(std::string_view key) {
 
 void JsonObject::Require(std::string_view key) {
   if (Find(key) == nullptr && v_->is_object()) {
-    Fail(absl::StrFormat("missing required key \"%s\"", key));
+    // A misspelt required key is there under another name: point at it.
+    std::string near;
+    size_t near_distance = 3;  // close matches only, as Finish suggests
+    for (auto it = v_->begin(); it != v_->end(); ++it) {
+      const size_t dist = EditDistance(it.key(), key);
+      if (dist < near_distance) {
+        near_distance = dist;
+        near = it.key();
+      }
+    }
+    Fail(near.empty() ? absl::StrFormat("missing required key \"%s\"", key)
+                      : absl::StrFormat("missing required key \"%s\" (is \"%s\" a misspelling?)", key, near));
   }
 }
 

@@ -60,6 +60,14 @@ TEST(JsonReader, UnknownKeysWithSuggestion) {
             "f.json: /sed: unknown key \"sed\" (did you mean \"seed\"?)");
   EXPECT_EQ(ErrorOf(R"({"zzzzzz": 1})", [](JsonObject& o) { o.Int("seed", 0, 0, 9); }),
             "f.json: /zzzzzz: unknown key \"zzzzzz\" (known keys: seed)");
+  // A misspelt required key is missing first: the message names the near miss.
+  const auto require_duration = [](JsonObject& o) {
+    o.Require("duration");
+    o.Duration("duration", 0);
+  };
+  EXPECT_EQ(ErrorOf(R"({"durration": "1s"})", require_duration),
+            "f.json: /: missing required key \"duration\" (is \"durration\" a misspelling?)");
+  EXPECT_EQ(ErrorOf(R"({"x": 1})", require_duration), "f.json: /: missing required key \"duration\"");
 }
 
 TEST(JsonReader, NestedPointers) {
