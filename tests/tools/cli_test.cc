@@ -145,6 +145,21 @@ TEST_F(CliTest, FuzzFlagErrors) {
   EXPECT_THAT(err_.str(), HasSubstr("at most 100000000 seeds per batch"));
 }
 
+// A write that fails (here: the device is full) is an error, not exit 0 with
+// nothing written; a history path that cannot be opened fails before the run.
+TEST_F(CliTest, FailedWritesAreExitTwo) {
+  const std::string path = Src("scenarios/heartbeat/partition.json");
+  EXPECT_EQ(Run({"run", path, "--history=/dev/full"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("--history=/dev/full: the write failed"));
+  EXPECT_EQ(Run({"run", path, "--trace=/dev/full"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("--trace=/dev/full: the write failed"));
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..2", "--out=/dev/full"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("--out=/dev/full: the write failed"));
+  EXPECT_EQ(Run({"run", path, "--history=/nonexistent/h.json"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("cannot write the file"));
+  EXPECT_EQ(out_.str(), "") << "refused before the run";
+}
+
 TEST(SeedRange, AtMostOneHundredMillionSeeds) {
   EXPECT_TRUE(ParseSeedRange("1..100000000").ok());
   EXPECT_FALSE(ParseSeedRange("0..100000000").ok());

@@ -120,6 +120,13 @@ int FuzzCommand(const std::vector<std::string>& positional, const ProtocolRegist
   worker();
   for (std::thread& t : threads) t.join();
   const double elapsed = Seconds(start);
+  if (out.is_open()) {
+    out.close();
+    if (!out) {
+      io.err << "dsim fuzz: --out=" << absl::GetFlag(FLAGS_out) << ": the write failed (disk full?)\n";
+      return kExitBadInput;
+    }
+  }
   if (progress) io.err << "\r" << std::string(60, ' ') << "\r";
 
   io.out << absl::StrFormat("fuzz      %s  seeds %d..%d  jobs %d\n", s->file, first, last, jobs);

@@ -40,17 +40,34 @@ int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistr
     }
     options.trace = &trace;
   }
+  // Opened before the run, so that a bad path fails at once, not after it.
+  const std::string history_path = absl::GetFlag(FLAGS_history);
+  std::ofstream history;
+  if (!history_path.empty()) {
+    history.open(history_path, std::ios::binary | std::ios::trunc);
+    if (!history) {
+      io.err << "dsim run: --history=" << history_path << ": cannot write the file\n";
+      return kExitBadInput;
+    }
+  }
   const auto start = std::chrono::steady_clock::now();
   const RunReport report = RunScenario(*s, options);
   const double wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  if (const std::string path = absl::GetFlag(FLAGS_history); !path.empty()) {
-    std::ofstream h(path, std::ios::binary | std::ios::trunc);
-    if (!h) {
-      io.err << "dsim run: --history=" << path << ": cannot write the file\n";
+  if (history.is_open()) {
+    history << HistoryToJson(report.history);
+    history.close();
+    if (!history) {
+      io.err << "dsim run: --history=" << history_path << ": the write failed (disk full?)\n";
       return kExitBadInput;
     }
-    h << HistoryToJson(report.history);
+  }
+  if (trace.is_open()) {
+    trace.close();
+    if (!trace) {
+      io.err << "dsim run: --trace=" << absl::GetFlag(FLAGS_trace) << ": the write failed (disk full?)\n";
+      return kExitBadInput;
+    }
   }
   if (absl::GetFlag(FLAGS_json)) {
     io.out << ReportJson(report, wall_ms).dump() << "\n";
