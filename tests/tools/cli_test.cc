@@ -10,6 +10,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/testing/test_protocols.h"
 #include "tools/cli/builtin.h"
+#include "tools/cli/report.h"
 
 namespace dsim {
 namespace {
@@ -158,6 +159,22 @@ TEST_F(CliTest, FailedWritesAreExitTwo) {
   EXPECT_EQ(Run({"run", path, "--history=/nonexistent/h.json"}), 2);
   EXPECT_THAT(err_.str(), HasSubstr("cannot write the file"));
   EXPECT_EQ(out_.str(), "") << "refused before the run";
+}
+
+TEST(FactText, LongFactsAreCutBetweenElementsNeverInsideOne) {
+  EXPECT_EQ(FactText(nlohmann::json(7)), "7");
+  EXPECT_EQ(FactText(nlohmann::json::parse("[1,2,3]")), "[1,2,3]");
+  nlohmann::json ballots = nlohmann::json::array();
+  for (int i = 0; i < 1000; ++i) ballots.push_back(1000000 + i);
+  const std::string text = FactText(ballots);
+  EXPECT_EQ(text.substr(0, 17), "[1000000,1000001,");
+  EXPECT_THAT(text, ::testing::EndsWith(", ... 988 more of 1000]"));
+  EXPECT_LE(text.size(), 140u);
+  nlohmann::json counts = nlohmann::json::object();
+  for (int i = 0; i < 50; ++i) counts["writes_ok_" + std::to_string(i)] = i;
+  EXPECT_THAT(FactText(counts), ::testing::MatchesRegex(R"(\{"writes_ok_0":0,.*"writes_ok_[0-9]+":[0-9]+, \.\.\. [0-9]+ more of 50\})"));
+  const std::string words(200, 'x');
+  EXPECT_EQ(FactText(nlohmann::json("leader n1 then " + words)), "leader n1 then ... (215 chars)");
 }
 
 TEST(SeedRange, AtMostOneHundredMillionSeeds) {

@@ -6,17 +6,34 @@
 #include "sim/time.h"
 
 namespace dsim {
+
+// Long facts (a list of a thousand ballots) are cut in the text summary,
+// between elements or words, never inside one; --json has them whole.
 namespace {
-
-// Long facts (a list of a thousand ballots) are cut in the text summary;
-// --json has them whole.
-std::string FactText(const nlohmann::json& j) {
-  std::string s = j.is_string() ? j.get<std::string>() : j.dump();
-  if (s.size() > 120) s = s.substr(0, 100) + absl::StrFormat("... (%d chars)", s.size());
-  return s;
-}
-
+constexpr size_t kFactWidth = 100;
 }  // namespace
+
+std::string FactText(const nlohmann::json& j) {
+  if (j.is_string()) {
+    const std::string s = j.get<std::string>();
+    if (s.size() <= kFactWidth + 20) return s;
+    size_t cut = s.rfind(' ', kFactWidth);
+    if (cut == std::string::npos || cut == 0) cut = kFactWidth;
+    return absl::StrFormat("%s ... (%d chars)", s.substr(0, cut), s.size());
+  }
+  const std::string whole = j.dump();
+  if (whole.size() <= kFactWidth + 20 || !(j.is_array() || j.is_object())) return whole;
+  std::string out = j.is_array() ? "[" : "{";
+  size_t shown = 0;
+  for (auto it = j.begin(); it != j.end(); ++it, ++shown) {
+    const std::string value = it->is_structured() ? FactText(*it) : it->dump();
+    const std::string item = j.is_array() ? value : absl::StrCat(nlohmann::json(it.key()).dump(), ":", value);
+    if (shown > 0 && out.size() + item.size() > kFactWidth) break;
+    if (shown > 0) out += ",";
+    out += item;
+  }
+  return absl::StrFormat("%s, ... %d more of %d%s", out, j.size() - shown, j.size(), j.is_array() ? "]" : "}");
+}
 
 std::string ReplayCommand(const std::string& file, uint64_t seed) {
   return absl::StrFormat("dsim run %s --seed=%d", file, seed);

@@ -15,6 +15,9 @@ namespace dsim {
 nlohmann::ordered_json ReportJson(const RunReport& r, double wall_ms);
 void PrintReport(const Scenario& s, const RunReport& r, double wall_ms, std::ostream& out);
 // The command that replays one seed of a scenario.
+// A fact as the text summary shows it: long ones cut between elements or
+// words (with how much was left out), never inside one.
+std::string FactText(const nlohmann::json& j);
 std::string ReplayCommand(const std::string& file, uint64_t seed);
 
 }  // namespace dsim
