@@ -35,6 +35,11 @@ struct ModelOptions {
   // Knossos' convention: a read that returned nil says nothing about the
   // state (default: it means the register was nil).
   bool nil_read_unknown = false;
+  // What a cas that failed says. Dropped (Knossos' convention): nothing, it
+  // did not happen. Observed (Porcupine's etcd model, and what a rejected
+  // compare-and-set means in etcd): the register was not the expected value
+  // at some point of the operation, which changed nothing.
+  bool failed_cas_observed = false;
 };
 
 // One operation as a model sees it.
@@ -43,6 +48,7 @@ struct ModelOp {
   Value input;         // from the invocation
   Value output;        // from the completion (ok operations)
   bool known = true;   // false: timed out, the result is unconstrained
+  bool failed = false;  // completed :fail, kept as evidence (Model::KeepsFailed)
 };
 
 // A model specialised to the operations of one sub-history, for the
@@ -78,6 +84,10 @@ class Model {
   virtual bool IsNoop(const ModelOp& op) const { return false; }
   // True if `op` never changes the state, wherever it is legal (a read).
   virtual bool IsReadOnly(const ModelOp& op) const { return false; }
+  // A failed operation did not happen and is dropped, unless the model keeps
+  // it as an observation (a failed cas under failed_cas_observed); a kept
+  // one arrives with failed set and must change no state.
+  virtual bool KeepsFailed(const ModelOp& op) const { return false; }
   virtual std::string DescribeState(const std::string& state) const = 0;
   // Whether sub-histories over different keys are independent objects, so
   // that the history can be checked per key (P-compositionality).

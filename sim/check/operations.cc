@@ -17,6 +17,8 @@ std::string Operation::Describe() const {
   std::string result;
   if (!op.known) {
     result = "unknown (info)";
+  } else if (op.failed) {
+    result = "failed";
   } else if (op.f == "read" || op.f == "get" || op.f == "txn") {
     result = "-> " + op.output.ToString();
   } else {
@@ -67,6 +69,9 @@ absl::StatusOr<std::vector<Operation>> PrepareOperations(const History& h, const
     op.node = e.node;
     if (e.type == OpType::kFail) {
       failed[&op - ops.data()] = true;
+      op.ret = static_cast<int64_t>(i);  // if the model keeps it as evidence
+      op.op.known = true;
+      op.op.failed = true;
     } else if (e.type == OpType::kOk) {
       op.ret = static_cast<int64_t>(i);
       op.op.known = true;
@@ -77,7 +82,7 @@ absl::StatusOr<std::vector<Operation>> PrepareOperations(const History& h, const
   std::vector<Operation> kept;
   kept.reserve(ops.size());
   for (size_t k = 0; k < ops.size(); ++k) {
-    if (failed[k]) continue;
+    if (failed[k] && !model.KeepsFailed(ops[k].op)) continue;
     if (std::string why = model.Validate(ops[k].op); !why.empty()) {
       return absl::InvalidArgumentError(
           absl::StrFormat("%s: %s", Where(file, h[ops[k].call], ops[k].call), why));

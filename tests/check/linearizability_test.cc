@@ -52,6 +52,24 @@ TEST(Linearizability, FailedOperationsDidNotHappen) {
   EXPECT_EQ(Check(ok, "register"), Verdict::kLinearizable);
 }
 
+TEST(Linearizability, AFailedCasIsAnObservationWhenTheRuleSaysSo) {
+  const Value cas12 = Value::List({I(1), I(2)});
+  // write 1 ok; then cas [1 2] fails: the register was 1 throughout.
+  const History h = {Inv(1, "write", I(1)), Ok(1, "write", I(1)), Inv(1, "cas", cas12), Fail(1, "cas", cas12)};
+  EXPECT_EQ(Check(h, "cas-register"), Verdict::kLinearizable) << "dropped: it did not happen";
+  EXPECT_EQ(Check(h, "cas-register", {.failed_cas_observed = true}), Verdict::kNotLinearizable)
+      << "observed: it saw a value other than 1, which no state allows";
+  // A concurrent write of 3 lets the failed cas see 3: linearizable either way.
+  const History racing = {Inv(1, "write", I(1)),       Ok(1, "write", I(1)),   Inv(2, "write", I(3)),
+                          Inv(1, "cas", cas12),        Fail(1, "cas", cas12), Ok(2, "write", I(3))};
+  EXPECT_EQ(Check(racing, "cas-register", {.failed_cas_observed = true}), Verdict::kLinearizable);
+  // And it changed nothing: a later read of 2 is still impossible.
+  History after = racing;
+  after.push_back(Inv(3, "read"));
+  after.push_back(Ok(3, "read", I(2)));
+  EXPECT_EQ(Check(after, "cas-register", {.failed_cas_observed = true}), Verdict::kNotLinearizable);
+}
+
 TEST(Linearizability, ConcurrentOperationsMayTakeEitherOrder) {
   // Two overlapping writes; a later read sees either.
   for (int seen : {1, 2}) {

@@ -177,6 +177,27 @@ TEST(FactText, LongFactsAreCutBetweenElementsNeverInsideOne) {
   EXPECT_EQ(FactText(nlohmann::json("leader n1 then " + words)), "leader n1 then ... (215 chars)");
 }
 
+// A failed cas is evidence on a Jepsen log (Porcupine's etcd rule) and
+// dropped elsewhere (Knossos' rule), unless --failed-cas says which.
+TEST_F(CliTest, FailedCasRuleFollowsTheFormatUnlessTold) {
+  const std::string log = Write("cas.log",
+                                "INFO  jepsen.util - 0\t:invoke\t:write\t1\n"
+                                "INFO  jepsen.util - 0\t:ok\t:write\t1\n"
+                                "INFO  jepsen.util - 0\t:invoke\t:cas\t[1 2]\n"
+                                "INFO  jepsen.util - 0\t:fail\t:cas\t[1 2]\n");
+  const std::string edn = Write("cas.edn",
+                                "[{:process 0 :type :invoke :f :write :value 1}\n"
+                                " {:process 0 :type :ok :f :write :value 1}\n"
+                                " {:process 0 :type :invoke :f :cas :value [1 2]}\n"
+                                " {:process 0 :type :fail :f :cas :value [1 2]}]\n");
+  EXPECT_EQ(Run({"check", "--model=cas-register", log}), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("cas [1 2] failed"));
+  EXPECT_EQ(Run({"check", "--model=cas-register", "--failed_cas=dropped", log}), 0);
+  EXPECT_EQ(Run({"check", "--model=cas-register", edn}), 0);
+  EXPECT_EQ(Run({"check", "--model=cas-register", "--failed_cas=observed", edn}), 1);
+  EXPECT_EQ(Run({"check", "--model=cas-register", "--failed_cas=sometimes", edn}), 2);
+}
+
 TEST(SeedRange, AtMostOneHundredMillionSeeds) {
   EXPECT_TRUE(ParseSeedRange("1..100000000").ok());
   EXPECT_FALSE(ParseSeedRange("0..100000000").ok());

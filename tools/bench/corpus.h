@@ -39,12 +39,14 @@ inline std::string CorpusDir() {
 
 // The corpus' model names with the dsim model and options that reproduce
 // the verdicts of the project each history comes from (see the corpus
-// README): Porcupine's etcd register starts nil and a nil read means nil;
-// Knossos' registers start at 0 and a nil read says nothing.
+// README): Porcupine's etcd register starts nil, a nil read means nil and a
+// failed cas is an observation; Knossos' registers start at 0, a nil read
+// says nothing and a failed operation did not happen.
 inline bool MapCorpusModel(const std::string& name, CorpusEntry& e) {
   e.options = ModelOptions{};
   if (name == "porcupine-etcd-register") {
     e.model_name = "cas-register";
+    e.options.failed_cas_observed = true;
   } else if (name == "porcupine-kv") {
     e.model_name = "kv";
   } else if (name == "knossos-cas-register(init=0)") {

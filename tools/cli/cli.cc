@@ -30,6 +30,10 @@ ABSL_FLAG(std::string, init, "",
 ABSL_FLAG(bool, check, false, "only report whether the file is up to date (exit 1 if not)");
 ABSL_FLAG(std::string, nil_read, "absent",
           "what a read of nil means: absent (the register was nil) or unknown (Knossos)");
+ABSL_FLAG(std::string, failed_cas, "",
+          "what a failed cas means: observed (the register was not the expected value; "
+          "Porcupine's etcd model, the default for Jepsen logs) or dropped (it did not happen; "
+          "Knossos, the default for EDN and dsim histories)");
 
 namespace dsim {
 namespace {
@@ -62,12 +66,13 @@ const std::map<std::string, Command>& Commands() {
         "leak. Exit 0 when identical, 1 when they differ, 2 on bad input.",
         {"context"}}},
       {"check",
-       {"dsim check --model=MODEL FILE [--json] [--timeout=DURATION] [--init=V] [--nil-read=unknown]",
+       {"dsim check --model=MODEL FILE [--json] [--timeout=DURATION] [--init=V] [--nil-read=unknown]\n"
+        "           [--failed-cas=observed|dropped]",
         "Checks that a history is linearizable. FILE is Jepsen/Knossos EDN, a Jepsen log\n"
         "(as in Porcupine's etcd data) or a dsim JSON history (dsim run --history); the\n"
         "format is detected. A violation prints a minimal witness. Exit 0 linearizable,\n"
         "1 not linearizable, 3 unknown within the time budget, 2 bad input.",
-        {"model", "json", "timeout", "init", "nil_read"}}},
+        {"model", "json", "timeout", "init", "nil_read", "failed_cas"}}},
       {"protocols",
        {"dsim protocols",
         "Lists the registered protocols with their checks, planted bugs, facts and the\n"

@@ -4,6 +4,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "sim/assert.h"
 #include "sim/check/history_io.h"
 #include "sim/check/linearizability.h"
 #include "sim/check/model.h"
@@ -36,9 +37,13 @@ int CheckCommand(const std::vector<std::string>& positional, CliIo io) {
     return kExitBadInput;
   }
   options.nil_read_unknown = nil_read == "unknown";
-  absl::StatusOr<std::unique_ptr<Model>> model = MakeModel(absl::GetFlag(FLAGS_model), options);
-  if (!model.ok()) {
-    io.err << "dsim check: --model: " << model.status().message() << "\n";
+  const std::string failed_cas = absl::GetFlag(FLAGS_failed_cas);
+  if (!failed_cas.empty() && failed_cas != "observed" && failed_cas != "dropped") {
+    io.err << "dsim check: --failed-cas must be \"observed\" or \"dropped\"\n";
+    return kExitBadInput;
+  }
+  if (absl::StatusOr<std::unique_ptr<Model>> known = MakeModel(absl::GetFlag(FLAGS_model), options); !known.ok()) {
+    io.err << "dsim check: --model: " << known.status().message() << "\n";
     return kExitBadInput;
   }
   CheckBudget budget;
@@ -58,6 +63,11 @@ int CheckCommand(const std::vector<std::string>& positional, CliIo io) {
     io.err << history.status().message() << "\n";
     return kExitBadInput;
   }
+  // Each format's own convention unless the flag says otherwise.
+  options.failed_cas_observed =
+      failed_cas.empty() ? history->format == HistoryFormat::kJepsenLog : failed_cas == "observed";
+  absl::StatusOr<std::unique_ptr<Model>> model = MakeModel(absl::GetFlag(FLAGS_model), options);
+  DSIM_ASSERT(model.ok());
   absl::StatusOr<LinearizabilityResult> r =
       CheckLinearizability(history->events, **model, budget, positional[0]);
   if (!r.ok()) {

@@ -21,6 +21,7 @@ ABSL_DECLARE_FLAG(std::string, model);
 ABSL_DECLARE_FLAG(std::string, timeout);
 ABSL_DECLARE_FLAG(std::string, init);
 ABSL_DECLARE_FLAG(std::string, nil_read);
+ABSL_DECLARE_FLAG(std::string, failed_cas);
 ABSL_DECLARE_FLAG(bool, check);
 
 #endif  // DSIM_TOOLS_CLI_FLAGS_H_

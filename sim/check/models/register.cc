@@ -4,7 +4,9 @@
 // nil_read_unknown says nothing); a write sets it; a cas that completed ok
 // found `expected` and set `new`. An unknown cas took effect if the value
 // matched (it may also never have happened: the checker can always place it
-// last, where it changes nothing anyone saw).
+// last, where it changes nothing anyone saw). A failed cas, when kept
+// (failed_cas_observed), found a value other than `expected` and changed
+// nothing.
 #include <map>
 
 #include "absl/strings/str_format.h"
@@ -18,6 +20,7 @@ class RegisterModel : public Model {
   RegisterModel(const ModelOptions& o, bool allow_cas)
       : init_(EncodeValue(o.init.value_or(Value::Nil()))),
         nil_read_unknown_(o.nil_read_unknown),
+        failed_cas_observed_(o.failed_cas_observed),
         allow_cas_(allow_cas) {}
 
   std::string name() const override { return allow_cas_ ? "cas-register" : "register"; }
@@ -36,7 +39,8 @@ class RegisterModel : public Model {
 
   std::string Init() const override { return init_; }
 
-  bool IsReadOnly(const ModelOp& op) const override { return op.f == "read"; }
+  bool IsReadOnly(const ModelOp& op) const override { return op.f == "read" || op.failed; }
+  bool KeepsFailed(const ModelOp& op) const override { return allow_cas_ && failed_cas_observed_ && op.f == "cas"; }
   bool IsNoop(const ModelOp& op) const override {
     return op.f == "read" && (!op.known || (nil_read_unknown_ && op.output.is_nil()));
   }
@@ -50,6 +54,10 @@ class RegisterModel : public Model {
     if (op.f == "write") return EncodeValue(op.input);
     // cas
     const std::vector<Value>& args = op.input.as_list();
+    if (op.failed) {
+      if (EncodeValue(args[0]) == state) return std::nullopt;
+      return state;
+    }
     if (EncodeValue(args[0]) == state) return EncodeValue(args[1]);
     if (!op.known) return state;  // did not take effect
     return std::nullopt;
@@ -64,6 +72,7 @@ class RegisterModel : public Model {
  private:
   std::string init_;
   bool nil_read_unknown_;
+  bool failed_cas_observed_;
   bool allow_cas_;
 };
 
@@ -84,7 +93,7 @@ class RegisterMachine : public StateMachine {
         c.kind = kWrite;
         c.a = Id(EncodeValue(op->input));
       } else {
-        c.kind = kCas;
+        c.kind = op->failed ? kFailedCas : kCas;
         c.a = Id(EncodeValue(op->input.as_list()[0]));
         c.b = Id(EncodeValue(op->input.as_list()[1]));
         c.free = !op->known;
@@ -103,6 +112,8 @@ class RegisterMachine : public StateMachine {
       case kCas:
         if (state == c.a) return c.b;
         return c.free ? state : kIllegal;
+      case kFailedCas:
+        return state == c.a ? kIllegal : state;
     }
     return kIllegal;
   }
@@ -111,7 +122,7 @@ class RegisterMachine : public StateMachine {
   size_t memory_bytes() const override { return values_.size() * 64 + ops_.size() * 16; }
 
  private:
-  enum Kind : uint8_t { kRead, kWrite, kCas };
+  enum Kind : uint8_t { kRead, kWrite, kCas, kFailedCas };
   struct Compiled {
     Kind kind = kRead;
     bool free = false;  // a read or cas whose result is unconstrained
