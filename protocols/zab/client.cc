@@ -18,6 +18,7 @@ void ZkClient::OnStart(Context& ctx) {
 void ZkClient::Connect() {
   connected_ = false;
   ++connect_attempt_;
+  connect_sent_ = ctx_->Monotonic();
   ctx_->Send(server_, zab::Connect{session_, last_zxid_, o_.session_timeout_ns, connect_attempt_});
   ctx_->SetTimer(o_.request_timeout_ns, kConnectTimeout | (connect_attempt_ << 8));
 }
@@ -64,6 +65,10 @@ void ZkClient::OnTimer(Context& ctx, TimerId, uint64_t tag) {
     workload_->OnTimer(*this, tag & ~kWorkloadBase);
     return;
   }
+  if ((tag & 0xFF) == kRetryConnect) {
+    if (!connected_ && (tag >> 8) == connect_attempt_) Connect();
+    return;
+  }
   if ((tag & 0xFF) == kConnectTimeout) {
     if (!connected_ && (tag >> 8) == connect_attempt_) {
       server_ = static_cast<NodeId>(server_ % num_servers_ + 1);
@@ -93,6 +98,10 @@ void ZkClient::OnMessage(Context& ctx, const Envelope& m) {
       if (m.from != server_ || connected_ || r.attempt != connect_attempt_) return;
       if (r.status == ConnectReply::kRefused) {
         server_ = static_cast<NodeId>(server_ % num_servers_ + 1);
+        if (const int64_t since = ctx.Monotonic() - connect_sent_; since < kMinConnectGapNs) {
+          ctx.SetTimer(kMinConnectGapNs - since, kRetryConnect | (connect_attempt_ << 8));
+          return;
+        }
         Connect();
         return;
       }

@@ -90,7 +90,12 @@ class ZkClient : public Process {
   void Record(OpType type, const std::string& f, std::optional<std::string> key, Value v);
 
  private:
-  enum Tag : uint64_t { kConnectTimeout = 1, kPing = 2, kStart = 3, kWorkloadBase = 1ull << 32 };
+  enum Tag : uint64_t { kConnectTimeout = 1, kPing = 2, kStart = 3, kRetryConnect = 4, kWorkloadBase = 1ull << 32 };
+  // Attempts are at least this far apart on the client's clock: a refusal
+  // that comes back faster (a network of latency 0) once had every client
+  // reconnect at the same instant forever. Above no round trip the default
+  // network allows (2 x 100us), so it only ever slows a near-zero network.
+  static constexpr int64_t kMinConnectGapNs = 100 * kMicrosecond;
   void Connect();
   void LoseConnection();
 
@@ -104,6 +109,7 @@ class ZkClient : public Process {
   Zxid last_zxid_ = 0;
   bool connected_ = false;
   uint64_t connect_attempt_ = 0;
+  int64_t connect_sent_ = 0;  // when this attempt's Connect left (monotonic)
   uint64_t xid_ = 0;
   RequestTracker tracker_;
   struct Call_ {

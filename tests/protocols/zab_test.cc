@@ -314,6 +314,21 @@ TEST_F(ZabRunTest, SameSeedSameRun) {
   }
 }
 
+// With a network of latency 0, refused clients once reconnected at the same
+// instant forever; attempts are now spaced, so the run ends and serves.
+TEST_F(ZabRunTest, AZeroLatencyNetworkDoesNotLivelockTheClients) {
+  absl::StatusOr<Scenario> s = ParseScenario(
+      R"({"name": "z", "protocol": "zab", "nodes": 3, "duration": "1s", "network": {"latency": "0"},
+          "workload": {"clients": 3, "think": "5ms"}})",
+      "z.json", registry_);
+  ASSERT_TRUE(s.ok()) << s.status();
+  const RunReport r = RunScenario(*s, {.seed = 1});
+  EXPECT_TRUE(r.pass) << Why(r);
+  EXPECT_LT(r.stats.events, 2'000'000u);
+  ASSERT_TRUE(r.facts.contains("ops_ok"));
+  EXPECT_GT(r.facts.at("ops_ok").get<int64_t>(), 100);
+}
+
 TEST_F(ZabRunTest, BadRecipeKeysAreOneLineErrors) {
   absl::StatusOr<Scenario> s = ParseScenario(
       R"({"name": "x", "protocol": "zab", "nodes": 3, "duration": "1s", "workload": {"recipe": "locks"}})",
