@@ -126,19 +126,18 @@ void CheckCrashesAndRestarts(const JsonArray& array, const std::vector<Fault>& f
     const bool down = it != last.end()
                           ? faults[it->second].kind == Fault::Kind::kCrash
                           : std::find(initially_down.begin(), initially_down.end(), f.node) != initially_down.end();
-    const std::string before =
+    if (down == (f.kind == Fault::Kind::kRestart)) {  // the node is in the state the fault expects
+      last[f.node] = i;
+      continue;
+    }
+    const std::string since =
         it != last.end() ? absl::StrFormat(" (since /faults/%d at %s)", it->second, FormatDuration(faults[it->second].at_ns))
                          : (down ? " (initially down)" : " (from the start)");
-    if (f.kind == Fault::Kind::kCrash && down) {
-      array.At(i).Fail(absl::StrFormat("crashes n%d at %s, which is already down%s", f.node, FormatDuration(f.at_ns), before));
-      return;
-    }
-    if (f.kind == Fault::Kind::kRestart && !down) {
-      array.At(i).Fail(absl::StrFormat("restarts n%d at %s, which is up%s: crash it first", f.node,
-                                       FormatDuration(f.at_ns), before));
-      return;
-    }
-    last[f.node] = i;
+    array.At(i).Fail(f.kind == Fault::Kind::kCrash
+                         ? absl::StrFormat("crashes n%d at %s, which is already down%s", f.node, FormatDuration(f.at_ns), since)
+                         : absl::StrFormat("restarts n%d at %s, which is up%s: crash it first", f.node,
+                                           FormatDuration(f.at_ns), since));
+    return;
   }
 }
 
