@@ -46,3 +46,15 @@ dsim_build() {
   grep -q "no work to do" "$log" || tail -n 1 "$log" >&2
   rm -f "$log"
 }
+
+# dsim_corpus_dir: the shared corpus of histories, found as CMake finds it
+# ($DSIM_CORPUS, ../shared/corpus beside this tree or beside the repository
+# this one was cloned from); prints nothing when there is none.
+dsim_corpus_dir() {
+  local c
+  for c in "${DSIM_CORPUS:-}" "$DSIM_ROOT/../shared/corpus" \
+           "$(git -C "$DSIM_ROOT" config --get remote.origin.url 2>/dev/null)/../shared/corpus"; do
+    [ -n "$c" ] && [ -f "$c/manifest.tsv" ] && { (cd "$c" && pwd); return 0; }
+  done
+  return 0
+}

@@ -2,9 +2,13 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
+#include "sim/one_line.h"
 
 namespace dsim {
 namespace {
+
+// A history's names (f, keys) are quoted into errors: keep them one line.
+absl::Status Bad(std::string_view message) { return absl::InvalidArgumentError(OneLine(message)); }
 
 std::string Where(const std::string& file, const HistoryEvent& e, size_t index) {
   if (e.line > 0) return absl::StrFormat("%s:%d", file, e.line);
@@ -55,14 +59,14 @@ absl::StatusOr<std::vector<Operation>> PrepareOperations(const History& h, const
     }
     auto it = open.find(e.process);
     if (it == open.end()) {
-      return absl::InvalidArgumentError(
+      return Bad(
           absl::StrFormat("%s: %s for process %d, which has no open invocation", Where(file, e, i),
                           OpTypeName(e.type), e.process));
     }
     Operation& op = ops[it->second];
     open.erase(it);
     if (e.f != op.op.f) {
-      return absl::InvalidArgumentError(absl::StrFormat(
+      return Bad(absl::StrFormat(
           "%s: process %d completes \"%s\" but invoked \"%s\"", Where(file, e, i), e.process, e.f,
           op.op.f));
     }
@@ -84,7 +88,7 @@ absl::StatusOr<std::vector<Operation>> PrepareOperations(const History& h, const
   for (size_t k = 0; k < ops.size(); ++k) {
     if (failed[k] && !model.KeepsFailed(ops[k].op)) continue;
     if (std::string why = model.Validate(ops[k].op); !why.empty()) {
-      return absl::InvalidArgumentError(
+      return Bad(
           absl::StrFormat("%s: %s", Where(file, h[ops[k].call], ops[k].call), why));
     }
     kept.push_back(std::move(ops[k]));
