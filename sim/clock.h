@@ -11,13 +11,18 @@
 #ifndef DSIM_SIM_CLOCK_H_
 #define DSIM_SIM_CLOCK_H_
 
+#include <algorithm>
 #include <cstdint>
 
 #include "sim/assert.h"
+#include "sim/time.h"
 
 namespace dsim {
 
 inline constexpr int64_t kPartsPerBillion = 1'000'000'000;
+// However often a clock is stepped, its offset stays within this either way,
+// so a reading plus any duration still fits in int64.
+inline constexpr int64_t kMaxClockOffset = kForever / 4;
 
 class LocalClock {
  public:
@@ -40,15 +45,21 @@ class LocalClock {
   int64_t TrueAtMono(int64_t mono_ns) const {
     const int64_t m = mono_ns - base_mono_ns_;
     if (m <= 0) return base_true_ns_;
+    const __int128 estimate =
+        ppb_ == 0 ? m : static_cast<__int128>(m) * kPartsPerBillion / (kPartsPerBillion + ppb_);
+    // Beyond any run (timeouts of "forever", a slow clock's far deadline): no
+    // exact time is needed, and computing one could overflow.
+    if (estimate > kForever / 4 - base_true_ns_) return kForever;
     if (ppb_ == 0) return base_true_ns_ + m;
-    int64_t d = static_cast<int64_t>(static_cast<__int128>(m) * kPartsPerBillion /
-                                     (kPartsPerBillion + ppb_));
+    int64_t d = static_cast<int64_t>(estimate);
     while (Mono(base_true_ns_ + d) < mono_ns) ++d;
     while (d > 0 && Mono(base_true_ns_ + d - 1) >= mono_ns) --d;
     return base_true_ns_ + d;
   }
 
-  void Step(int64_t delta_ns) { offset_ns_ += delta_ns; }
+  void Step(int64_t delta_ns) {
+    offset_ns_ = std::clamp(SaturatingAdd(offset_ns_, delta_ns), -kMaxClockOffset, kMaxClockOffset);
+  }
 
   // Changes the rate from true_now on; readings stay continuous.
   void SetDrift(int64_t true_now_ns, int64_t drift_ppb) {

@@ -407,7 +407,7 @@ TimerId Simulator::SetTimer(NodeId id, int64_t delay_ns, uint64_t tag) {
   DSIM_ASSERT_MSG(delay_ns >= 0, "negative timer delay %d", delay_ns);
   NodeState& n = node(id);
   const int64_t start = HandlerNow(n);
-  const int64_t deadline = n.clock.Mono(start) + delay_ns;
+  const int64_t deadline = SaturatingAdd(n.clock.Mono(start), delay_ns);
   const int64_t at = std::max(start, n.clock.TrueAtMono(deadline));
   const uint32_t slot = AllocSlot();
   EventRecord& r = records_[slot];

@@ -74,9 +74,10 @@ absl::StatusOr<int64_t> ParseDuration(std::string_view text) {
         "duration \"%s\" is not a whole number of nanoseconds", text));
   }
   total += frac_ns / pow10;
-  if (total > std::numeric_limits<int64_t>::max()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("duration \"%s\" is too large", text));
+  if (total > kMaxDuration) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "duration \"%s\" is too large (at most %s, about 11.6 days, either way)", text,
+        FormatDuration(kMaxDuration)));
   }
   return negative ? -static_cast<int64_t>(total) : static_cast<int64_t>(total);
 }

@@ -48,5 +48,32 @@ TEST(LocalClock, TrueAtMonoIsTheEarliestInstant) {
   }
 }
 
+TEST(LocalClock, StepsAccumulateWithoutOverflow) {
+  LocalClock c;
+  c.Configure(kMaxDuration, 0);
+  for (int i = 0; i < 100'000; ++i) c.Step(kMaxDuration);
+  EXPECT_EQ(c.offset_ns(), kMaxClockOffset);
+  EXPECT_EQ(c.Wall(kSecond), kSecond + kMaxClockOffset);
+  for (int i = 0; i < 200'000; ++i) c.Step(-kMaxDuration);
+  EXPECT_EQ(c.offset_ns(), -kMaxClockOffset);
+  c.Step(kForever);
+  EXPECT_EQ(c.offset_ns(), kMaxClockOffset);
+}
+
+TEST(LocalClock, AFarDeadlineIsNever) {
+  for (int64_t ppb : {int64_t{0}, int64_t{-900'000'000}, int64_t{-999'999'999}, int64_t{900'000'000}}) {
+    LocalClock c;
+    c.Configure(0, ppb);
+    c.SetDrift(kSecond, ppb);
+    EXPECT_EQ(c.TrueAtMono(kForever), kForever) << ppb;
+    EXPECT_EQ(c.TrueAtMono(kForever / 2), kForever) << ppb;
+    if (ppb < -900'000'000) continue;  // a clock this slow never gets there
+    // A deadline within any run is still exact.
+    const int64_t t = c.TrueAtMono(c.Mono(kSecond) + kMaxDuration);
+    EXPECT_GE(c.Mono(t), c.Mono(kSecond) + kMaxDuration) << ppb;
+    EXPECT_LT(c.Mono(t - 1), c.Mono(kSecond) + kMaxDuration) << ppb;
+  }
+}
+
 }  // namespace
 }  // namespace dsim

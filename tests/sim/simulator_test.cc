@@ -69,6 +69,22 @@ TEST(Simulator, TimersFireInLocalTimeAndCancel) {
   EXPECT_EQ(fired, (std::vector<std::pair<int64_t, uint64_t>>{{10, 1}, {30, 3}}));
 }
 
+TEST(Simulator, ATimerOfForeverNeverFiresAndOverflowsNothing) {
+  std::vector<Script> s(2);
+  std::vector<uint64_t> fired;
+  s[1].start = [&](Context& ctx) {
+    ctx.SetTimer(kForever, 1);
+    ctx.SetTimer(kForever - 1, 2);
+    ctx.SetTimer(kMaxDuration, 3);
+    ctx.SetTimer(5, 4);
+  };
+  s[1].timer = [&](Context&, uint64_t tag) { fired.push_back(tag); };
+  Simulator sim(Options(1), Factory(s));
+  sim.Start();
+  sim.RunUntil(kMaxDuration + kSecond);
+  EXPECT_EQ(fired, (std::vector<uint64_t>{4, 3}));
+}
+
 TEST(Simulator, BusyNodeQueuesEventsInArrivalOrder) {
   std::vector<Script> s(3);
   std::vector<std::pair<int64_t, int64_t>> handled;  // (time, value)

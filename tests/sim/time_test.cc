@@ -40,6 +40,24 @@ TEST(ParseDuration, RejectsOverflow) {
   EXPECT_FALSE(ParseDuration("10000000000s").ok());
 }
 
+TEST(ParseDuration, AtMostTheLongestDurationEitherWay) {
+  EXPECT_EQ(*ParseDuration("1000000s"), kMaxDuration);
+  EXPECT_EQ(*ParseDuration("-1000000s"), -kMaxDuration);
+  EXPECT_THAT(ParseDuration("1000000.000000001s").status().message(),
+              HasSubstr("too large (at most 1000000s"));
+  EXPECT_FALSE(ParseDuration("-16667m").ok());
+  // A few thousand of the longest durations still add up without overflow.
+  EXPECT_LT(kMaxDuration, kForever / 9000);
+}
+
+TEST(SaturatingAdd, ClampsInsteadOfOverflowing) {
+  EXPECT_EQ(SaturatingAdd(1, 2), 3);
+  EXPECT_EQ(SaturatingAdd(kForever, 1), kForever);
+  EXPECT_EQ(SaturatingAdd(kForever - 5, kForever), kForever);
+  EXPECT_EQ(SaturatingAdd(-kForever, -kForever), -kForever);
+  EXPECT_EQ(SaturatingAdd(-kForever, kForever), 0);
+}
+
 TEST(FormatDuration, RoundTrips) {
   for (int64_t ns : {int64_t{0}, int64_t{1}, int64_t{10}, int64_t{1500}, int64_t{250'000},
                      int64_t{1'500'000}, int64_t{2'000'000'000}, int64_t{-20'000'000},
