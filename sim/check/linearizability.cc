@@ -28,6 +28,13 @@ class Search {
   Verdict RunFor(uint64_t quantum);
   bool finished() const { return finished_; }
   size_t configurations() const { return visited_.size(); }
+  // Everything the search holds: its memo table, the model's states, lists.
+  size_t memory_bytes() const {
+    return visited_.memory_bytes() + machine_->memory_bytes() + fixed_bytes_ +
+           stack_.capacity() * sizeof(stack_[0]);
+  }
+  // The memory the other keys' searches hold: the budget is for them all.
+  void set_others_bytes(size_t bytes) { others_bytes_ = bytes; }
   size_t states() const { return machine_->num_states(); }
   // After kNotLinearizable.
   Witness MakeWitness(const std::string& key) const;
@@ -63,6 +70,8 @@ class Search {
   std::unique_ptr<StateMachine> machine_;
   VisitedSet visited_;
   std::vector<uint64_t> zobrist_;
+  size_t fixed_bytes_ = 0;
+  size_t others_bytes_ = 0;
 
   // The doubly linked list of call and return nodes in history order;
   // node 2n is the head sentinel, 2n+1 the tail.
@@ -125,6 +134,8 @@ void Search::BuildList() {
   }
   next_[head_] = total == 0 ? tail_ : 0;
   prev_[tail_] = total == 0 ? head_ : total - 1;
+  fixed_bytes_ = (4 * sizeof(int32_t) + 1) * (total + 2) + zobrist_.capacity() * sizeof(uint64_t) +
+                 (n + 63) / 64 * sizeof(uint64_t);
 }
 
 bool Search::OverBudget() {
@@ -132,8 +143,9 @@ bool Search::OverBudget() {
     unknown_reason = absl::StrFormat("step budget of %d exhausted", budget_.max_steps);
     return true;
   }
-  if (visited_.memory_bytes() + machine_->memory_bytes() > budget_.max_memory_bytes) {
-    unknown_reason = absl::StrFormat("memory budget of %d MiB exhausted", budget_.max_memory_bytes >> 20);
+  if (memory_bytes() + others_bytes_ > budget_.max_memory_bytes) {
+    unknown_reason = absl::StrFormat("memory budget of %d MiB exhausted (all keys together)",
+                                     budget_.max_memory_bytes >> 20);
     return true;
   }
   if (budget_.expired && budget_.expired()) {
@@ -308,20 +320,35 @@ LinearizabilityResult CheckOperations(const std::vector<Operation>& all_ops, con
   // search explodes does not hide a violation another key shows quickly.
   // The turns are deterministic, and so is the result.
   std::vector<std::string> keys;
-  std::vector<std::unique_ptr<Search>> searches;
+  std::vector<const std::vector<const Operation*>*> key_ops;
   for (const auto& [key, ops] : parts) {
     keys.push_back(key);
-    searches.push_back(std::make_unique<Search>(ops, model, budget, &result.steps));
+    key_ops.push_back(&ops);
   }
+  // One memory budget for all keys: a search is built on its key's first
+  // turn, is told what the others hold, and is freed once it decides.
+  std::vector<std::unique_ptr<Search>> searches(keys.size());
+  std::vector<uint8_t> decided(keys.size(), 0);
+  std::vector<size_t> held(keys.size(), 0);
+  size_t live_bytes = 0;
   constexpr uint64_t kQuantum = 1 << 14;
   size_t remaining = searches.size();
   while (remaining > 0) {
     for (size_t i = 0; i < searches.size(); ++i) {
+      if (decided[i]) continue;
+      if (!searches[i]) searches[i] = std::make_unique<Search>(*key_ops[i], model, budget, &result.steps);
       Search& s = *searches[i];
-      if (s.finished()) continue;
+      s.set_others_bytes(live_bytes - held[i]);
       const Verdict v = s.RunFor(kQuantum);
+      live_bytes -= held[i];
+      held[i] = s.memory_bytes();
+      live_bytes += held[i];
       if (!s.finished()) continue;
       --remaining;
+      decided[i] = 1;
+      const std::unique_ptr<Search> done = std::move(searches[i]);
+      live_bytes -= held[i];
+      held[i] = 0;
       result.configurations += s.configurations();
       result.states += s.states();
       if (v == Verdict::kNotLinearizable) {

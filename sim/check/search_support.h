@@ -4,7 +4,9 @@
 #ifndef DSIM_SIM_CHECK_SEARCH_SUPPORT_H_
 #define DSIM_SIM_CHECK_SEARCH_SUPPORT_H_
 
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -72,7 +74,11 @@ inline std::vector<uint64_t> ZobristWords(size_t n) {
 // A set of (bitset of n operations, state) configurations.
 class VisitedSet {
  public:
-  explicit VisitedSet(size_t n_ops) : words_((n_ops + 63) / 64) { table_.resize(1024); }
+  explicit VisitedSet(size_t n_ops)
+      : words_((n_ops + 63) / 64),
+        per_chunk_(std::max<size_t>(1, kChunkBytes / (std::max<size_t>(1, words_) * sizeof(uint64_t)))) {
+    table_.resize(1024);
+  }
 
   // Inserts the configuration; false if it was already there.
   bool Insert(uint64_t set_hash, uint32_t state, const uint64_t* bits) {
@@ -85,12 +91,15 @@ class VisitedSet {
         s.hash = h;
         s.state = state;
         s.entry = static_cast<uint32_t>(size_ + 1);
-        arena_.insert(arena_.end(), bits, bits + words_);
+        if (size_ % per_chunk_ == 0) {
+          chunks_.emplace_back(new uint64_t[per_chunk_ * words_]);
+        }
+        std::memcpy(Bits(size_), bits, words_ * sizeof(uint64_t));
         ++size_;
         return true;
       }
       if (s.hash == h && s.state == state &&
-          std::memcmp(&arena_[(s.entry - 1) * words_], bits, words_ * sizeof(uint64_t)) == 0) {
+          std::memcmp(Bits(s.entry - 1), bits, words_ * sizeof(uint64_t)) == 0) {
         return false;
       }
       i = (i + 1) & (table_.size() - 1);
@@ -98,8 +107,11 @@ class VisitedSet {
   }
 
   size_t size() const { return size_; }
+  // What the set holds, counted at its peak: the table three times over, as
+  // it is while it doubles (old and new both live). The bitsets live in
+  // fixed chunks, so they grow smoothly, never by copying.
   size_t memory_bytes() const {
-    return arena_.capacity() * sizeof(uint64_t) + table_.capacity() * sizeof(Slot);
+    return chunks_.size() * per_chunk_ * words_ * sizeof(uint64_t) + 3 * table_.capacity() * sizeof(Slot);
   }
 
  private:
@@ -125,10 +137,16 @@ class VisitedSet {
     }
   }
 
+  static constexpr size_t kChunkBytes = 1 << 20;
+  uint64_t* Bits(size_t entry) const {
+    return chunks_[entry / per_chunk_].get() + (entry % per_chunk_) * words_;
+  }
+
   size_t words_;
+  size_t per_chunk_;  // bitsets per chunk
   size_t size_ = 0;
   std::vector<Slot> table_;
-  std::vector<uint64_t> arena_;
+  std::vector<std::unique_ptr<uint64_t[]>> chunks_;
 };
 
 }  // namespace dsim

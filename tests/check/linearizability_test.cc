@@ -1,5 +1,6 @@
 #include "sim/check/linearizability.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sim/check/model.h"
@@ -204,6 +205,75 @@ TEST(Linearizability, BudgetGivesUnknownNeverAWrongAnswer) {
   EXPECT_THAT(r->unknown_reason, HasSubstr("time budget"));
   r = CheckLinearizability(h, **m, {});
   EXPECT_EQ(r->verdict, Verdict::kNotLinearizable);
+}
+
+// Keys whose searches each need every order of 14 concurrent puts before
+// they can say no; all keys' operations overlap in time.
+History ManyHardKeys(int keys) {
+  History h;
+  for (int k = 0; k < keys; ++k) {
+    const std::string key = absl::StrCat("k", k);
+    for (int p = 1; p <= 14; ++p) h.push_back(Inv(100 * k + p, "put", S(absl::StrCat(p)), key));
+  }
+  for (int k = 0; k < keys; ++k) {
+    const std::string key = absl::StrCat("k", k);
+    for (int p = 1; p <= 14; ++p) h.push_back(Ok(100 * k + p, "put", S(absl::StrCat(p)), key));
+    h.push_back(Inv(100 * k + 99, "get", Nil(), key));
+    h.push_back(Ok(100 * k + 99, "get", S("never written"), key));
+  }
+  return h;
+}
+
+TEST(Linearizability, OneMemoryBudgetForAllKeys) {
+  auto m = MakeModel("kv", {});
+  // The smallest budget (in 256 KiB steps) one key decides within.
+  CheckBudget budget;
+  const History one = ManyHardKeys(1);
+  for (budget.max_memory_bytes = 256 << 10;; budget.max_memory_bytes += 256 << 10) {
+    ASSERT_LT(budget.max_memory_bytes, 1ull << 30);
+    if (CheckLinearizability(one, **m, budget)->verdict != Verdict::kUnknown) break;
+  }
+  EXPECT_EQ(CheckLinearizability(one, **m, budget)->verdict, Verdict::kNotLinearizable);
+  // Twice that would do for any one of eight keys, but not for eight at once.
+  budget.max_memory_bytes *= 2;
+  absl::StatusOr<LinearizabilityResult> r = CheckLinearizability(ManyHardKeys(8), **m, budget);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->partitions, 8u);
+  EXPECT_EQ(r->verdict, Verdict::kUnknown);
+  EXPECT_THAT(r->unknown_reason, HasSubstr("all keys together"));
+  EXPECT_GT(r->configurations, 0u);
+  // With room for all of them, the answer is the real one.
+  budget.max_memory_bytes *= 8;
+  EXPECT_EQ(CheckLinearizability(ManyHardKeys(8), **m, budget)->verdict, Verdict::kNotLinearizable);
+}
+
+TEST(Linearizability, ADecidedKeyFreesItsTables) {
+  // Each key's search decides within one turn, after trying about 2^10
+  // orders (the get sees the first put, so that put must come last): the
+  // budget for one key is enough for many, one after another.
+  auto m = MakeModel("kv", {});
+  History h;
+  for (int k = 0; k < 40; ++k) {
+    const std::string key = absl::StrCat("k", k);
+    for (int p = 1; p <= 10; ++p) h.push_back(Inv(100 * k + p, "put", S(absl::StrCat(p)), key));
+    for (int p = 1; p <= 10; ++p) h.push_back(Ok(100 * k + p, "put", S(absl::StrCat(p)), key));
+    h.push_back(Inv(100 * k + 99, "get", Nil(), key));
+    h.push_back(Ok(100 * k + 99, "get", S("1"), key));
+  }
+  CheckBudget budget;
+  const History first(h.begin(), h.begin() + 22);
+  for (budget.max_memory_bytes = 16 << 10;; budget.max_memory_bytes += 16 << 10) {
+    ASSERT_LT(budget.max_memory_bytes, 1ull << 30);
+    if (CheckLinearizability(first, **m, budget)->verdict != Verdict::kUnknown) break;
+  }
+  const uint64_t one_key_steps = CheckLinearizability(first, **m, budget)->steps;
+  EXPECT_GT(one_key_steps, 1024u);   // the budget is looked at while it runs
+  EXPECT_LT(one_key_steps, 16384u);  // and it decides within one turn
+  budget.max_memory_bytes *= 3;
+  absl::StatusOr<LinearizabilityResult> r = CheckLinearizability(h, **m, budget);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->partitions, 40u);
+  EXPECT_EQ(r->verdict, Verdict::kLinearizable) << r->unknown_reason;
 }
 
 TEST(Linearizability, MalformedHistories) {

@@ -25,6 +25,9 @@ ABSL_FLAG(std::string, model, "",
           "the sequential specification: register, cas-register, multi-register, kv, mutex");
 ABSL_FLAG(std::string, timeout, "",
           "give up after this long (such as \"10s\") and answer unknown (exit 3)");
+ABSL_FLAG(std::string, memory, "4GiB",
+          "give up when the search tables of all keys together pass this (such as \"512MiB\") "
+          "and answer unknown (exit 3)");
 ABSL_FLAG(std::string, init, "",
           "initial value of every register (default nil; kv default \"\"); Knossos uses 0");
 ABSL_FLAG(bool, check, false, "only report whether the file is up to date (exit 1 if not)");
@@ -66,13 +69,13 @@ const std::map<std::string, Command>& Commands() {
         "leak. Exit 0 when identical, 1 when they differ, 2 on bad input.",
         {"context"}}},
       {"check",
-       {"dsim check --model=MODEL FILE [--json] [--timeout=DURATION] [--init=V] [--nil-read=unknown]\n"
+       {"dsim check --model=MODEL FILE [--json] [--timeout=DURATION] [--memory=SIZE] [--init=V] [--nil-read=unknown]\n"
         "           [--failed-cas=observed|dropped]",
         "Checks that a history is linearizable. FILE is Jepsen/Knossos EDN, a Jepsen log\n"
         "(as in Porcupine's etcd data) or a dsim JSON history (dsim run --history); the\n"
         "format is detected. A violation prints a minimal witness. Exit 0 linearizable,\n"
         "1 not linearizable, 3 unknown within the time budget, 2 bad input.",
-        {"model", "json", "timeout", "init", "nil_read", "failed_cas"}}},
+        {"model", "json", "timeout", "memory", "init", "nil_read", "failed_cas"}}},
       {"protocols",
        {"dsim protocols",
         "Lists the registered protocols with their checks, planted bugs, facts and the\n"
@@ -135,6 +138,24 @@ absl::StatusOr<uint64_t> ParseSeed(const std::string& text) {
         absl::StrFormat("--seed=%s: expected a seed from 0 to 18446744073709551615", text));
   }
   return seed;
+}
+
+absl::StatusOr<uint64_t> ParseByteSize(const std::string& text) {
+  static constexpr std::pair<std::string_view, uint64_t> kUnits[] = {
+      {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}, {"TiB", 1ull << 40}};
+  const absl::Status bad = absl::InvalidArgumentError(absl::StrFormat(
+      "--memory=%s: expected a size from 1MiB to 1024TiB such as \"512MiB\" or \"4GiB\"", text));
+  for (const auto& [unit, scale] : kUnits) {
+    if (text.size() <= unit.size() || text.compare(text.size() - unit.size(), unit.size(), unit) != 0) continue;
+    const std::string number = text.substr(0, text.size() - unit.size());
+    uint64_t n = 0;
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(number[0])) || !absl::SimpleAtoi(number, &n) ||
+        n > (1ull << 50) / scale || n * scale < (1ull << 20)) {
+      return bad;
+    }
+    return n * scale;
+  }
+  return bad;
 }
 
 absl::StatusOr<std::pair<uint64_t, uint64_t>> ParseSeedRange(const std::string& text) {

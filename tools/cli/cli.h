@@ -45,6 +45,8 @@ int SchemaCommand(const std::vector<std::string>& positional, const ProtocolRegi
 // The most seeds one `dsim fuzz` runs; a wider range is an exit-2 error.
 inline constexpr uint64_t kMaxSeedsPerBatch = 100'000'000;
 absl::StatusOr<std::pair<uint64_t, uint64_t>> ParseSeedRange(const std::string& text);
+// --memory=SIZE: "512MiB", "4GiB" (KiB, MiB, GiB, TiB), 1 MiB to 1024 TiB.
+absl::StatusOr<uint64_t> ParseByteSize(const std::string& text);
 // --seed=N: a seed from 0 to 2^64-1.
 absl::StatusOr<uint64_t> ParseSeed(const std::string& text);
 

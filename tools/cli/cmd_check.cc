@@ -1,4 +1,4 @@
-// dsim check --model=MODEL FILE [--json] [--timeout=DURATION] [--init=V] [--nil-read=unknown]
+// dsim check --model=MODEL FILE [--json] [--timeout=DURATION] [--memory=SIZE] [--init=V] [--nil-read=unknown]
 #include <chrono>
 
 #include "absl/flags/flag.h"
@@ -47,6 +47,12 @@ int CheckCommand(const std::vector<std::string>& positional, CliIo io) {
     return kExitBadInput;
   }
   CheckBudget budget;
+  if (absl::StatusOr<uint64_t> bytes = ParseByteSize(absl::GetFlag(FLAGS_memory)); bytes.ok()) {
+    budget.max_memory_bytes = *bytes;
+  } else {
+    io.err << "dsim check: " << bytes.status().message() << "\n";
+    return kExitBadInput;
+  }
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
   if (const std::string t = absl::GetFlag(FLAGS_timeout); !t.empty()) {

@@ -20,6 +20,7 @@ ABSL_DECLARE_FLAG(bool, progress);
 ABSL_DECLARE_FLAG(std::string, model);
 ABSL_DECLARE_FLAG(std::string, timeout);
 ABSL_DECLARE_FLAG(std::string, init);
+ABSL_DECLARE_FLAG(std::string, memory);
 ABSL_DECLARE_FLAG(std::string, nil_read);
 ABSL_DECLARE_FLAG(std::string, failed_cas);
 ABSL_DECLARE_FLAG(bool, check);
