@@ -286,6 +286,28 @@ TEST_F(CliTest, CheckUnknownWithinTheBudget) {
   const std::string hard = Write("hard.edn", text);
   EXPECT_EQ(Run({"check", "--model=register", hard, "--timeout=1ns", "--json"}), 3);
   EXPECT_EQ(nlohmann::json::parse(out_.str())["verdict"], "unknown");
+  EXPECT_EQ(Run({"check", "--model=register", hard, "--memory=1MiB", "--json"}), 3);
+  EXPECT_THAT(nlohmann::json::parse(out_.str())["reason"].get<std::string>(),
+              HasSubstr("memory budget of 1 MiB exhausted"));
+  EXPECT_EQ(Run({"check", "--model=register", hard, "--memory=1GiB"}), 1);
+  for (const char* bad : {"--memory=1KiB", "--memory=lots", "--memory=4GB", "--memory=-1GiB",
+                          "--memory=99999999999TiB", "--memory=GiB"}) {
+    EXPECT_EQ(Run({"check", "--model=register", hard, bad}), 2) << bad;
+    EXPECT_THAT(err_.str(), HasSubstr("expected a size from 1MiB")) << bad;
+  }
+}
+
+TEST(ByteSize, UnitsAndRange) {
+  EXPECT_EQ(*ParseByteSize("1MiB"), 1u << 20);
+  EXPECT_EQ(*ParseByteSize("512MiB"), 512u << 20);
+  EXPECT_EQ(*ParseByteSize("4GiB"), 4ull << 30);
+  EXPECT_EQ(*ParseByteSize("2048KiB"), 2u << 20);
+  EXPECT_EQ(*ParseByteSize("1024TiB"), 1ull << 50);
+  EXPECT_FALSE(ParseByteSize("1025TiB").ok());
+  EXPECT_FALSE(ParseByteSize("1023KiB").ok());
+  EXPECT_FALSE(ParseByteSize("+4GiB").ok());
+  EXPECT_FALSE(ParseByteSize("4 GiB").ok());
+  EXPECT_FALSE(ParseByteSize("").ok());
 }
 
 TEST_F(CliTest, CheckBadInput) {

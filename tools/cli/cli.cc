@@ -149,7 +149,9 @@ absl::StatusOr<uint64_t> ParseByteSize(const std::string& text) {
     if (text.size() <= unit.size() || text.compare(text.size() - unit.size(), unit.size(), unit) != 0) continue;
     const std::string number = text.substr(0, text.size() - unit.size());
     uint64_t n = 0;
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(number[0])) || !absl::SimpleAtoi(number, &n) ||
+    const bool digits = std::all_of(number.begin(), number.end(),
+                                    [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
+    if (!digits || !absl::SimpleAtoi(number, &n) ||
         n > (1ull << 50) / scale || n * scale < (1ull << 20)) {
       return bad;
     }
