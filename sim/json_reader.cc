@@ -34,9 +34,12 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-// Tracks the position inside the document while nlohmann parses it, to
-// report duplicate keys (which nlohmann would silently merge) by pointer.
-struct DuplicateKeyFinder {
+// A first SAX pass over the document that reports duplicate keys (which
+// nlohmann would silently merge) by pointer. Separate from building the
+// document because nlohmann's callback parser rescans an array's elements
+// each time one of its objects ends: quadratic in the array's length. This
+// pass is linear; a syntax error stops it and the DOM parse reports it.
+struct DuplicateKeyFinder : nlohmann::json_sax<nlohmann::json> {
   struct Frame {
     bool is_object;
     std::set<std::string> keys;
@@ -59,34 +62,46 @@ struct DuplicateKeyFinder {
       stack.back().token = std::to_string(stack.back().next_index++);
     }
   }
-  bool operator()(int depth, nlohmann::json::parse_event_t event,
-                  nlohmann::json& parsed) {
-    using E = nlohmann::json::parse_event_t;
-    switch (event) {
-      case E::object_start:
-      case E::array_start:
-        EnterValue();
-        stack.push_back({event == E::object_start, {}, "", 0});
-        break;
-      case E::object_end:
-      case E::array_end:
-        if (!stack.empty()) stack.pop_back();
-        break;
-      case E::key: {
-        Frame& f = stack.back();
-        const std::string key = parsed.get<std::string>();
-        f.token = EscapePointerToken(key);
-        if (!f.keys.insert(key).second && duplicate_pointer.empty()) {
-          duplicate_pointer = Pointer();
-          duplicate_key = key;
-        }
-        break;
-      }
-      case E::value:
-        EnterValue();
-        break;
+  bool Value() {
+    EnterValue();
+    return true;
+  }
+  bool null() override { return Value(); }
+  bool boolean(bool) override { return Value(); }
+  bool number_integer(number_integer_t) override { return Value(); }
+  bool number_unsigned(number_unsigned_t) override { return Value(); }
+  bool number_float(number_float_t, const string_t&) override { return Value(); }
+  bool string(string_t&) override { return Value(); }
+  bool binary(binary_t&) override { return Value(); }
+  bool start_object(std::size_t) override {
+    EnterValue();
+    stack.push_back({true, {}, "", 0});
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    EnterValue();
+    stack.push_back({false, {}, "", 0});
+    return true;
+  }
+  bool end_object() override {
+    stack.pop_back();
+    return true;
+  }
+  bool end_array() override {
+    stack.pop_back();
+    return true;
+  }
+  bool key(string_t& key) override {
+    Frame& f = stack.back();
+    f.token = EscapePointerToken(key);
+    if (!f.keys.insert(key).second && duplicate_pointer.empty()) {
+      duplicate_pointer = Pointer();
+      duplicate_key = key;
     }
     return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
   }
 };
 
@@ -182,10 +197,8 @@ std::optional<nlohmann::json> JsonContext::Parse(std::string_view text) {
   }
   DuplicateKeyFinder finder;
   try {
-    nlohmann::json doc = nlohmann::json::parse(
-        text.begin(), text.end(),
-        [&finder](int depth, nlohmann::json::parse_event_t e,
-                  nlohmann::json& parsed) { return finder(depth, e, parsed); });
+    nlohmann::json doc = nlohmann::json::parse(text.begin(), text.end());
+    nlohmann::json::sax_parse(text.begin(), text.end(), &finder);
     if (!finder.duplicate_pointer.empty()) {
       Fail({finder.duplicate_pointer, ""},
            absl::StrFormat("duplicate key \"%s\"", finder.duplicate_key));
