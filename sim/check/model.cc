@@ -74,7 +74,7 @@ std::unique_ptr<StateMachine> Model::Compile(const std::vector<const ModelOp*>& 
 }
 
 std::vector<std::string> ModelNames() {
-  return {"register", "cas-register", "multi-register", "kv", "mutex"};
+  return {"register", "cas-register", "multi-register", "kv", "mutex", "zookeeper"};
 }
 
 absl::StatusOr<std::unique_ptr<Model>> MakeModel(std::string_view name,
@@ -84,6 +84,7 @@ absl::StatusOr<std::unique_ptr<Model>> MakeModel(std::string_view name,
   if (name == "multi-register") return MakeMultiRegisterModel(options);
   if (name == "kv") return MakeKvModel(options);
   if (name == "mutex") return MakeMutexModel(options);
+  if (name == "zookeeper") return MakeZooKeeperModel(options);
   return absl::InvalidArgumentError(absl::StrFormat(
       "unknown model \"%s\" (known: %s)", name, absl::StrJoin(ModelNames(), ", ")));
 }

@@ -105,6 +105,7 @@ std::unique_ptr<Model> MakeRegisterModel(const ModelOptions& options, bool allow
 std::unique_ptr<Model> MakeMultiRegisterModel(const ModelOptions& options);
 std::unique_ptr<Model> MakeKvModel(const ModelOptions& options);
 std::unique_ptr<Model> MakeMutexModel(const ModelOptions& options);
+std::unique_ptr<Model> MakeZooKeeperModel(const ModelOptions& options);
 
 // A value as a state string and back, for register-like models.
 std::string EncodeValue(const Value& v);

@@ -276,6 +276,25 @@ TEST(Linearizability, ADecidedKeyFreesItsTables) {
   EXPECT_EQ(r->verdict, Verdict::kLinearizable) << r->unknown_reason;
 }
 
+TEST(Linearizability, ZooKeeperModelChecksSyncReadsNotPlainReads) {
+  auto m = MakeModel("zookeeper", {});
+  History h = {Inv(1, "write", I(1), "k"), Ok(1, "write", I(1), "k"),
+               // A plain read may come from a lagging server: allowed.
+               Inv(2, "read", Nil(), "k"), Ok(2, "read", Nil(), "k")};
+  EXPECT_EQ(CheckLinearizability(h, **m, {})->verdict, Verdict::kLinearizable);
+  // A sync read after the write completed must see it.
+  h.push_back(Inv(3, "sync-read", Nil(), "k"));
+  h.push_back(Ok(3, "sync-read", Nil(), "k"));
+  absl::StatusOr<LinearizabilityResult> r = CheckLinearizability(h, **m, {});
+  EXPECT_EQ(r->verdict, Verdict::kNotLinearizable);
+  EXPECT_EQ(r->ops, 2u);  // the plain read is not checked
+  History ok = {Inv(1, "write", I(1), "k"), Ok(1, "write", I(1), "k"),
+                Inv(3, "sync-read", Nil(), "k"), Ok(3, "sync-read", I(1), "k")};
+  EXPECT_EQ(CheckLinearizability(ok, **m, {})->verdict, Verdict::kLinearizable);
+  History cas = {Inv(1, "cas", L({I(1), I(2)}), "k"), Ok(1, "cas", L({I(1), I(2)}), "k")};
+  EXPECT_FALSE(CheckLinearizability(cas, **m, {}).ok());
+}
+
 TEST(Linearizability, MalformedHistories) {
   auto m = MakeModel("register", {});
   HistoryEvent orphan = Ok(1, "write", I(1));

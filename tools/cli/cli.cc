@@ -22,7 +22,7 @@ ABSL_FLAG(std::string, out, "", "write one JSON object per seed to this file (JS
 ABSL_FLAG(int32_t, context, 3, "events of context to show before the first difference");
 ABSL_FLAG(bool, progress, true, "show a progress line when stderr is a terminal");
 ABSL_FLAG(std::string, model, "",
-          "the sequential specification: register, cas-register, multi-register, kv, mutex");
+          "the sequential specification: register, cas-register, multi-register, kv, mutex, zookeeper");
 ABSL_FLAG(std::string, timeout, "",
           "give up after this long (such as \"10s\") and answer unknown (exit 3)");
 ABSL_FLAG(std::string, memory, "4GiB",
