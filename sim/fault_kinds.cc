@@ -63,10 +63,13 @@ const std::vector<FaultKindSpec>& Table() {
          // The nemesis heals only what it broke; a scheduled heal, everything.
          if (layer == kNemesisLayer) {
            sim.network().HealNemesis();
-         } else {
-           sim.network().Heal();
+           sim.LogFault("heal");
+           return;
          }
-         sim.LogFault("heal");
+         const size_t undone = sim.network().Heal();
+         sim.LogFault(undone == 0 ? std::string("heal")
+                                  : absl::StrFormat("heal (and %d link change%s undone)", undone,
+                                                    undone == 1 ? "" : "s"));
        }},
       {Fault::Kind::kIsolate, "isolate", {"node"}, {"node"},
        [](JsonObject& o, const FaultBounds& b, Fault& f) { f.node = ReadNode(o, "node", b.max_id); },
@@ -109,14 +112,25 @@ const std::vector<FaultKindSpec>& Table() {
        },
        [](Simulator& sim, const Fault& f, FaultLayer) { sim.Pause(f.node, f.amount_ns); }},
       {Fault::Kind::kLink, "link",
-       {"from", "to", "latency", "loss", "duplicate", "reorder", "reorder_delay", "mode"}, {},
+       {"from", "to", "latency", "loss", "duplicate", "reorder", "reorder_delay", "mode", "for"}, {},
        [](JsonObject& o, const FaultBounds& b, Fault& f) {
          ReadFromTo(o, b, f);
          f.link = ReadLinkChange(o).value_or(LinkChange{});
+         f.amount_ns = o.Duration("for", 0, 1);  // 0: until a heal
        },
        [](Simulator& sim, const Fault& f, FaultLayer layer) {
-         sim.network().ChangeLinks(f.from, f.to, f.link, layer);
-         sim.LogFault(absl::StrFormat("link %s -> %s: %s", Nodes(f.from), Nodes(f.to), DescribeLink(f.link)));
+         const uint64_t id = sim.network().ChangeLinks(f.from, f.to, f.link, layer);
+         const std::string links = absl::StrFormat("link %s -> %s", Nodes(f.from), Nodes(f.to));
+         if (f.amount_ns == 0) {
+           sim.LogFault(absl::StrCat(links, ": ", DescribeLink(f.link)));
+           return;
+         }
+         sim.LogFault(absl::StrCat(links, ": ", DescribeLink(f.link), " for ",
+                                   FormatDuration(f.amount_ns)));
+         // A heal before the end undoes the change already; then nothing is left to restore.
+         sim.At(SaturatingAdd(sim.now(), f.amount_ns), [&sim, id, links] {
+           if (sim.network().RevertLinks(id)) sim.LogFault(absl::StrCat(links, ": restored"));
+         });
        }},
   };
   return *table;

@@ -57,14 +57,26 @@ void Network::ResetParams() {
   for (const LinkOverride& o : options_.links) ApplyChange(o.from, o.to, o.change);
 }
 
-void Network::ChangeLinks(const std::vector<NodeId>& from, const std::vector<NodeId>& to,
-                          const LinkChange& change, FaultLayer layer) {
-  if (layer == kScheduledLayer) {
-    scheduled_changes_.push_back({from, to, change});
-  } else {
-    nemesis_changed_links_ = true;
-  }
+uint64_t Network::ChangeLinks(const std::vector<NodeId>& from, const std::vector<NodeId>& to,
+                              const LinkChange& change, FaultLayer layer) {
+  const uint64_t id = next_change_id_++;
+  changes_.push_back({{from, to, change}, layer, id});
   ApplyChange(from, to, change);
+  return id;
+}
+
+bool Network::RevertLinks(uint64_t id) {
+  const auto it = std::find_if(changes_.begin(), changes_.end(),
+                               [id](const ActiveChange& c) { return c.id == id; });
+  if (it == changes_.end()) return false;
+  changes_.erase(it);
+  Reapply();
+  return true;
+}
+
+void Network::Reapply() {
+  ResetParams();
+  for (const ActiveChange& c : changes_) ApplyChange(c.change.from, c.change.to, c.change.change);
 }
 
 void Network::ApplyChange(const std::vector<NodeId>& from, const std::vector<NodeId>& to,
@@ -175,19 +187,19 @@ void Network::Bridge(const std::vector<NodeId>& a, const std::vector<NodeId>& b,
   }
 }
 
-void Network::Heal() {
+size_t Network::Heal() {
   std::fill(cut_.begin(), cut_.end(), 0);
-  scheduled_changes_.clear();
-  nemesis_changed_links_ = false;
+  const size_t undone = changes_.size();
+  changes_.clear();
   ResetParams();
+  return undone;
 }
 
 void Network::HealNemesis() {
   for (uint8_t& c : cut_) c &= static_cast<uint8_t>(~kNemesisLayer);
-  if (!nemesis_changed_links_) return;
-  nemesis_changed_links_ = false;
-  ResetParams();
-  for (const LinkOverride& o : scheduled_changes_) ApplyChange(o.from, o.to, o.change);
+  const size_t before = changes_.size();
+  std::erase_if(changes_, [](const ActiveChange& c) { return c.layer == kNemesisLayer; });
+  if (changes_.size() != before) Reapply();
 }
 
 void Network::BreakConnections(NodeId node) {

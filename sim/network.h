@@ -100,16 +100,22 @@ class Network {
   // Two halves that cannot talk, except through `bridge`, which reaches both.
   void Bridge(const std::vector<NodeId>& a, const std::vector<NodeId>& b, NodeId bridge,
               FaultLayer layer = kScheduledLayer);
-  // Restores every link: no cuts, and the configured link parameters.
-  void Heal();
+  // Restores every link: no cuts, and the configured link parameters (every
+  // link change undone, the scenario's and the nemesis's). Returns how many
+  // link changes it undid.
+  size_t Heal();
   // Undoes the nemesis's cuts and link changes; the scenario's stay.
   void HealNemesis();
   // Breaks the FIFO connections into `node` (it crashed): messages in flight
   // to it are lost even if it restarts before they arrive.
   void BreakConnections(NodeId node);
 
-  void ChangeLinks(const std::vector<NodeId>& from, const std::vector<NodeId>& to,
-                   const LinkChange& change, FaultLayer layer = kScheduledLayer);
+  // Changes the links from -> to until a heal or RevertLinks(the id returned).
+  uint64_t ChangeLinks(const std::vector<NodeId>& from, const std::vector<NodeId>& to,
+                       const LinkChange& change, FaultLayer layer = kScheduledLayer);
+  // Undoes one change, keeping the others in the order they were made; false
+  // if a heal already undid it.
+  bool RevertLinks(uint64_t id);
 
   bool IsCut(NodeId from, NodeId to) const { return cut_[Index(from, to)] != 0; }
   const LinkParams& Params(NodeId from, NodeId to) const {
@@ -127,14 +133,21 @@ class Network {
   void ApplyChange(const std::vector<NodeId>& from, const std::vector<NodeId>& to,
                    const LinkChange& change);
   void ResetParams();
+  void Reapply();
+
+  struct ActiveChange {
+    LinkOverride change;
+    FaultLayer layer;
+    uint64_t id;
+  };
 
   int n_;
   NetworkOptions options_;
   std::vector<LinkParams> params_;        // distinct parameter sets
   std::vector<uint16_t> param_index_;     // per link: index into params_
   std::vector<uint8_t> cut_;              // per link: the FaultLayers cutting it
-  std::vector<LinkOverride> scheduled_changes_;  // link faults of the scenario since the last Heal()
-  bool nemesis_changed_links_ = false;
+  std::vector<ActiveChange> changes_;     // link changes in force, oldest first
+  uint64_t next_change_id_ = 1;
   std::vector<uint32_t> epoch_;           // per link: FIFO connection number
   std::vector<int64_t> last_deliver_ns_;  // per link: FIFO order
 };

@@ -290,7 +290,10 @@ void Simulator::TraceNodeEvent(const char* what, NodeId id) {
 
 void Simulator::Crash(NodeId id, bool lose_unsynced) {
   NodeState& n = node(id);
-  if (!n.up) return;
+  if (!n.up) {  // said in the fault log; the trace does not change
+    fault_log_.push_back({now_, absl::StrFormat("crash n%d skipped: it is down", id)});
+    return;
+  }
   n.up = false;
   n.process.reset();
   n.ended_ns[n.incarnation] = now_;
@@ -315,7 +318,10 @@ void Simulator::Crash(NodeId id, bool lose_unsynced) {
 
 void Simulator::Restart(NodeId id) {
   NodeState& n = node(id);
-  if (n.up) return;
+  if (n.up) {  // said in the fault log; the trace does not change
+    fault_log_.push_back({now_, absl::StrFormat("restart n%d skipped: it is up", id)});
+    return;
+  }
   ++stats_.restarts;
   trace_.Mix(Word(kTraceRestart, id, n.incarnation));
   fault_log_.push_back({now_, absl::StrFormat("restart n%d", id)});

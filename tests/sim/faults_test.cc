@@ -44,6 +44,55 @@ TEST(Faults, ScheduledPlanAppliesAtItsTimes) {
   EXPECT_EQ(sim.fault_log()[1].time_ns, 200);
 }
 
+// A link fault with `for` reverts by itself; a heal says when it undid link
+// changes; a crash of a down node and a restart of an up one are noted in
+// the fault log, not silently dropped.
+TEST(Faults, TimedLinkFaultsAndWhatAHealUndoes) {
+  SimOptions o;
+  o.num_servers = 3;
+  o.network.defaults.latency = LatencyDist::Constant(500);
+  o.network.defaults.fifo = false;
+  Simulator sim(o, [](NodeId) { return std::make_unique<Idle>(); });
+  const uint64_t trace_before = [&] {
+    Simulator plain(o, [](NodeId) { return std::make_unique<Idle>(); });
+    ScheduleFaults(plain, {{.at_ns = 100, .kind = Fault::Kind::kCrash, .node = 2}});
+    plain.Start();
+    plain.RunUntil(1000);
+    return plain.trace_hash();
+  }();
+  ScheduleFaults(sim, {{.at_ns = 50, .kind = Fault::Kind::kRestart, .node = 1},
+                       {.at_ns = 100, .kind = Fault::Kind::kCrash, .node = 2},
+                       {.at_ns = 150, .kind = Fault::Kind::kCrash, .node = 2}});
+  sim.Start();
+  sim.RunUntil(1000);
+  EXPECT_EQ(sim.trace_hash(), trace_before);  // the skipped faults change nothing
+  ASSERT_EQ(sim.fault_log().size(), 3u);
+  EXPECT_EQ(sim.fault_log()[0].what, "restart n1 skipped: it is up");
+  EXPECT_EQ(sim.fault_log()[2].what, "crash n2 skipped: it is down");
+
+  Simulator timed(o, [](NodeId) { return std::make_unique<Idle>(); });
+  ScheduleFaults(timed, {{.at_ns = 100, .kind = Fault::Kind::kLink, .from = {1}, .amount_ns = 200,
+                          .link = LinkChange{.loss = 1.0}},
+                         {.at_ns = 150, .kind = Fault::Kind::kLink, .to = {3},
+                          .link = LinkChange{.latency = LatencyDist::Constant(7000)}},
+                         {.at_ns = 500, .kind = Fault::Kind::kHeal}});
+  timed.Start();
+  Rng rng(1);
+  timed.RunUntil(200);
+  EXPECT_EQ(timed.network().Plan(1, 2, 0, rng).drop, DropReason::kLoss);
+  timed.RunUntil(400);
+  EXPECT_EQ(timed.network().Plan(1, 2, 0, rng).drop, DropReason::kNone);
+  EXPECT_EQ(timed.network().Plan(1, 3, 0, rng).deliver_ns, 7000);
+  timed.RunUntil(600);
+  EXPECT_EQ(timed.network().Plan(1, 3, 0, rng).deliver_ns, 500);
+  std::vector<std::string> log;
+  for (const FaultRecord& f : timed.fault_log()) log.push_back(f.what);
+  EXPECT_THAT(log, ::testing::ElementsAre("link [1] -> [all]: loss 1 for 200ns",
+                                        "link [all] -> [3]: latency constant 7us",
+                                        "link [1] -> [all]: restored",
+                                        "heal (and 1 link change undone)"));
+}
+
 TEST(Nemesis, CrashesAMinorityAtMostAndHealsAtStop) {
   SimOptions o;
   o.num_servers = 5;

@@ -143,6 +143,28 @@ TEST(Network, LinkOverridesAndChanges) {
   EXPECT_EQ(net.Plan(1, 2, 20'000, rng).deliver_ns, 29'000);
 }
 
+// One link change undone on its own: the changes made before and after it
+// stay, in the order they were made, and a heal leaves nothing to revert.
+TEST(Network, RevertingOneLinkChangeKeepsTheOthers) {
+  Network net(3, Fixed(500, /*fifo=*/false));
+  Rng rng(1);
+  const uint64_t slow = net.ChangeLinks({1}, {}, LinkChange{.latency = LatencyDist::Constant(4000)});
+  const uint64_t lossy = net.ChangeLinks({}, {3}, LinkChange{.loss = 1.0});
+  const uint64_t slower = net.ChangeLinks({1}, {2}, LinkChange{.latency = LatencyDist::Constant(9000)});
+  EXPECT_EQ(net.Plan(1, 2, 0, rng).deliver_ns, 9000);
+  EXPECT_EQ(net.Plan(1, 3, 0, rng).drop, DropReason::kLoss);
+  EXPECT_TRUE(net.RevertLinks(lossy));
+  EXPECT_EQ(net.Plan(1, 3, 0, rng).deliver_ns, 4000);  // still slow, no longer lossy
+  EXPECT_EQ(net.Plan(1, 2, 0, rng).deliver_ns, 9000);  // the later change still wins
+  EXPECT_FALSE(net.RevertLinks(lossy));
+  EXPECT_TRUE(net.RevertLinks(slower));
+  EXPECT_EQ(net.Plan(1, 2, 0, rng).deliver_ns, 4000);
+  EXPECT_EQ(net.Heal(), 1u);  // the slow links
+  EXPECT_FALSE(net.RevertLinks(slow));
+  EXPECT_EQ(net.Plan(1, 2, 10'000, rng).deliver_ns, 10'500);
+  EXPECT_EQ(net.Heal(), 0u);
+}
+
 // The nemesis heals only its own faults: a partition or link change the
 // scenario scheduled stays in force across a nemesis episode.
 TEST(Network, NemesisHealKeepsTheScenariosFaults) {
