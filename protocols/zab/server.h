@@ -40,6 +40,11 @@ struct ServerOptions {
   int64_t write_cost_ns = 0;  // CPU per write request at the leader (throughput model)
   int64_t read_cost_ns = 0;   // CPU per read answered
   int64_t ack_cost_ns = 0;    // CPU per follower ack the leader handles
+  // sync: ZooKeeper's leader answers from its own state, so a deposed
+  // leader that has not noticed answers stale (ZOOKEEPER-1675); with
+  // quorum_sync a sync is a no-op transaction through the broadcast, answered
+  // once a quorum of the current epoch has committed it.
+  bool quorum_sync = false;
   bool bug_commit_without_quorum = false;
   bool bug_ack_before_persist = false;
   bool bug_skip_truncate = false;

@@ -182,6 +182,10 @@ void Server::DrainSession(Context& ctx, int64_t session) {
         continue;
       case Request::kSync:
         head.waiting = true;
+        if (o_.quorum_sync) {  // answered when the no-op is applied here, as a write is
+          SubmitWrite(ctx, Txn{.kind = Txn::kNoop, .session = session, .client_session = session, .xid = r.xid});
+          return;
+        }
         if (state_ == PeerState::kLeading) {
           // We believe we lead, so we answer from our own state - stale if
           // we were deposed without knowing it (ZOOKEEPER-1675).

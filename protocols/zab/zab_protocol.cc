@@ -40,6 +40,12 @@ class ZabProtocol : public ProtocolOf<ZabConfig> {
                       Field(&C::server, &S::read_cost_ns));
     options_.Duration("ack_cost", "CPU time the leader spends per follower ack, for the throughput model",
                       Field(&C::server, &S::ack_cost_ns));
+    options_.Enum("sync",
+                  "How the leader answers sync: leader (ZooKeeper: from its own state, so a deposed leader "
+                  "that has not noticed answers stale, ZOOKEEPER-1675) or quorum (a no-op proposal, answered "
+                  "once a quorum of its epoch committed it: sync-then-read is linearizable)",
+                  Field(&C::server, &S::quorum_sync),
+                  std::vector<std::pair<std::string, bool>>{{"leader", false}, {"quorum", true}});
     options_.Duration("progress_from", "progress: judge from this time", Field(&C::progress_from_ns))
         .UpToRunEnd()
         .DefaultText("the last scheduled fault");
