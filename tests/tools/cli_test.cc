@@ -1,21 +1,28 @@
 #include "tools/cli/cli.h"
 
+#include <stdlib.h>
+
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "tests/testing/test_protocols.h"
 #include "tools/cli/builtin.h"
+#include "tools/cli/fuzz_results.h"
 #include "tools/cli/report.h"
 
 namespace dsim {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -132,6 +139,142 @@ TEST_F(CliTest, FuzzReportsFailingSeedsWithReplayCommands) {
   EXPECT_EQ(Run({"fuzz", Src("scenarios/heartbeat/crash_nemesis.json"), "--seeds=1..8"}), 0);
   EXPECT_THAT(out_.str(), HasSubstr("8 seeds"));
   EXPECT_THAT(out_.str(), HasSubstr("0 failed"));
+}
+
+// Shards of one range, merged, give the single run's summary; a missing
+// shard is named; one seed that two files disagree on is refused.
+TEST_F(CliTest, FuzzShardsMergeIntoTheWholeRun) {
+  const std::string path = Src("scenarios/heartbeat/bugs/wall_clock_timeout.json");
+  const std::string dir = ::testing::TempDir();
+  ASSERT_EQ(Run({"fuzz", path, "--seeds=1..30"}), 1);
+  const std::string whole = out_.str();
+  std::vector<std::string> shards;
+  for (int k = 0; k < 3; ++k) {
+    shards.push_back(absl::StrCat(dir, "/shard", k, ".jsonl"));
+    EXPECT_EQ(Run({"fuzz", path, "--seeds=1..30", absl::StrCat("--shard=", k, "/3"), "--out=" + shards.back()}), 1);
+    EXPECT_THAT(out_.str(), HasSubstr(absl::StrCat("shard ", k, "/3: ", 1 + 10 * k, "..", 10 + 10 * k)));
+  }
+  EXPECT_EQ(Run({"merge", shards[0], shards[1], shards[2]}), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("seeds 1..30  from 3 files"));
+  EXPECT_THAT(out_.str(), HasSubstr("every seed of the range is there"));
+  // The failing-seed block is the single run's, line for line.
+  const std::string merged = out_.str();
+  EXPECT_EQ(merged.substr(merged.find("failing seeds:")), whole.substr(whole.find("failing seeds:")));
+  EXPECT_EQ(Run({"merge", shards[0], shards[2], "--seeds=1..30"}), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("missing 10 seeds: 11..20"));
+  EXPECT_EQ(Run({"merge", shards[0], shards[0]}), 1);  // the same runs twice: fine
+  EXPECT_THAT(out_.str(), HasSubstr("10 seeds in two files, identical"));
+  // A clean shard set with a seed missing is "unknown", exit 3.
+  const std::string clean = Src("scenarios/heartbeat/crash_nemesis.json");
+  ASSERT_EQ(Run({"fuzz", clean, "--seeds=1..4", "--out=" + dir + "/clean.jsonl"}), 0);
+  EXPECT_EQ(Run({"merge", dir + "/clean.jsonl", "--seeds=1..5"}), 3);
+  EXPECT_THAT(out_.str(), HasSubstr("missing 1 seed: 5"));
+  EXPECT_EQ(Run({"merge", dir + "/clean.jsonl"}), 0);
+  // Same seed, another trace: refused.
+  std::ifstream in(shards[0]);
+  std::string first_line;
+  std::getline(in, first_line);
+  const size_t h = first_line.find("\"trace_hash\":\"") + 14;
+  first_line.replace(h, 4, first_line.substr(h, 4) == "0000" ? "1111" : "0000");
+  const std::string forged = Write("forged.jsonl", first_line + "\n");
+  EXPECT_EQ(Run({"merge", shards[0], forged}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("seed 1 has trace"));
+  EXPECT_EQ(Run({"merge", dir + "/clean.jsonl", shards[0]}), 2);  // two scenarios
+  EXPECT_THAT(err_.str(), HasSubstr("holds scenario"));
+  EXPECT_EQ(Run({"merge", Write("junk.jsonl", "{\"seed\": 1}\n")}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("junk.jsonl:1: not a dsim fuzz result"));
+}
+
+// A run cut short leaves whole lines; --resume runs only the rest, and the
+// file ends as a single run's would, in some order.
+TEST_F(CliTest, FuzzResumesACutRun) {
+  const std::string path = Src("scenarios/heartbeat/bugs/wall_clock_timeout.json");
+  const std::string full = ::testing::TempDir() + "/full.jsonl";
+  ASSERT_EQ(Run({"fuzz", path, "--seeds=1..12", "--out=" + full}), 1);
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(full);
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+  }
+  ASSERT_EQ(lines.size(), 12u);
+  // The first five seeds finished; the sixth was being written when the node died.
+  std::string cut;
+  for (int i = 0; i < 5; ++i) cut += lines[i] + "\n";
+  const std::string part = Write("part.jsonl", cut + lines[5].substr(0, 40));
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..12", "--out=" + part, "--resume"}), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("7 seeds in"));
+  EXPECT_THAT(out_.str(), HasSubstr("resumed: 5 seeds were already in"));
+  auto strip = [](const std::string& file) {
+    std::ifstream in(file);
+    std::vector<std::string> v;
+    for (std::string l; std::getline(in, l);) v.push_back(l.substr(0, l.find(",\"wall_time_ms\"")));
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  EXPECT_EQ(strip(part), strip(full));
+  // Resuming a finished file runs nothing.
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..12", "--out=" + part, "--resume"}), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("0 seeds in"));
+  EXPECT_EQ(strip(part), strip(full));
+  // A results file of another scenario is not resumed.
+  EXPECT_EQ(Run({"fuzz", Src("scenarios/heartbeat/crash_nemesis.json"), "--seeds=1..12", "--out=" + part,
+                 "--resume"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("holds results of scenario"));
+}
+
+// --for stops taking seeds when the budget is spent and says what is left.
+TEST_F(CliTest, FuzzForStopsAndNamesTheRest) {
+  const std::string path = Src("scenarios/heartbeat/crash_nemesis.json");
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..1000000", "--for=1ns"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("stopped: --for=1ns spent; not run: "));
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..3", "--for=60s"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("3 seeds in"));
+  EXPECT_THAT(out_.str(), Not(HasSubstr("not run")));
+}
+
+TEST_F(CliTest, ShardAndResumeFlagErrors) {
+  const std::string path = Src("scenarios/heartbeat/partition.json");
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..10", "--shard=3/3"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("the shard index 3 is not in 0..2"));
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..10", "--shard=1"}), 2);
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..2", "--shard=0/3"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("more shards than the 2 seeds"));
+  unsetenv("JOB_COMPLETION_INDEX");
+  unsetenv("SLURM_ARRAY_TASK_ID");
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..10", "--shard=auto/2"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("JOB_COMPLETION_INDEX"));
+  setenv("SLURM_ARRAY_TASK_ID", "1", 1);
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..10", "--shard=auto/2"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("shard 1/2: 6..10"));
+  setenv("JOB_COMPLETION_INDEX", "0", 1);  // Kubernetes first
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..10", "--shard=auto/2"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("shard 0/2: 1..5"));
+  unsetenv("JOB_COMPLETION_INDEX");
+  unsetenv("SLURM_ARRAY_TASK_ID");
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..10", "--resume"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("give --out=FILE"));
+  EXPECT_EQ(Run({"fuzz", path, "--seeds=1..10", "--for=soon"}), 2);
+}
+
+// A table of regression seeds: rows that reproduce, one that must now pass,
+// and one that does not reproduce.
+TEST_F(CliTest, ReplayATableOfSeeds) {
+  const std::string table = Write(
+      "seeds.tsv", absl::StrCat("# scenario\tseed\tcheck\n",
+                                Src("scenarios/heartbeat/bugs/wall_clock_timeout.json"), "\t1\tno_false_suspicion\n",
+                                Src("scenarios/heartbeat/crash_nemesis.json"), "\t3\t-\n"));
+  EXPECT_EQ(Run({"replay", table}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("no_false_suspicion fails, as recorded"));
+  EXPECT_THAT(out_.str(), HasSubstr("2 rows, 2 as recorded, 0 not"));
+  const std::string wrong = Write(
+      "wrong.tsv", absl::StrCat(Src("scenarios/heartbeat/crash_nemesis.json"), "\t3\tcrash_detected\tnote\n"));
+  EXPECT_EQ(Run({"replay", wrong}), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("FAIL"));
+  EXPECT_THAT(out_.str(), HasSubstr("expected crash_detected to fail"));
+  EXPECT_EQ(Run({"replay", Write("bad.tsv", "\n# c\nscenarios/x.json\tseven\tagreement\n")}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("bad.tsv:3: expected scenario<TAB>seed<TAB>check"));
+  EXPECT_EQ(Run({"replay", Write("missing.tsv", "/nonexistent.json\t1\tagreement\n")}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("missing.tsv:1:"));
 }
 
 TEST_F(CliTest, FuzzFlagErrors) {
@@ -379,4 +522,18 @@ TEST_F(CliTest, SchemaRewritesTheProtocolParts) {
 }
 
 }  // namespace
+TEST(FuzzResults, MissingSeedsAndTheirRanges) {
+  std::map<uint64_t, SeedOutcome> done;
+  for (uint64_t s : {3, 4, 5, 9, 10}) done[s] = SeedOutcome{.seed = s};
+  using R = std::vector<std::pair<uint64_t, uint64_t>>;
+  EXPECT_EQ(MissingSeeds(done, 1, 12), (R{{1, 2}, {6, 8}, {11, 12}}));
+  EXPECT_EQ(MissingSeeds(done, 3, 5), R{});
+  EXPECT_EQ(MissingSeeds(done, 4, 10), (R{{6, 8}}));
+  EXPECT_EQ(MissingSeeds({}, 7, 7), (R{{7, 7}}));
+  done[UINT64_MAX] = SeedOutcome{};
+  EXPECT_EQ(MissingSeeds(done, UINT64_MAX - 1, UINT64_MAX), (R{{UINT64_MAX - 1, UINT64_MAX - 1}}));
+  EXPECT_EQ(FormatSeedRanges({{1, 2}, {6, 6}}), "1..2, 6");
+  EXPECT_EQ(FormatSeedRanges({{1, 1}, {3, 3}, {5, 5}}, 2), "1, 3 ... (1 more ranges)");
+}
+
 }  // namespace dsim

@@ -20,7 +20,13 @@ ABSL_FLAG(std::string, seeds, "", "the seeds to run: A..B (inclusive) or N");
 ABSL_FLAG(int32_t, jobs, 1, "independent simulations run in parallel (threads)");
 ABSL_FLAG(std::string, out, "", "write one JSON object per seed to this file (JSON lines)");
 ABSL_FLAG(int32_t, context, 3, "events of context to show before the first difference");
-ABSL_FLAG(bool, progress, true, "show a progress line when stderr is a terminal");
+ABSL_FLAG(bool, progress, true,
+          "show progress with an ETA: a line kept up to date on a terminal, a line every 10 s otherwise");
+ABSL_FLAG(std::string, shard, "",
+          "run the K-th (from 0) of N equal slices of --seeds: K/N, or auto/N to take K from "
+          "JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID");
+ABSL_FLAG(std::string, for, "", "stop taking new seeds after this long (such as \"600s\"); a summary follows");
+ABSL_FLAG(bool, resume, false, "skip the seeds already in --out and append the rest to it");
 ABSL_FLAG(std::string, model, "",
           "the sequential specification: register, cas-register, multi-register, kv, mutex, zookeeper");
 ABSL_FLAG(std::string, timeout, "",
@@ -56,12 +62,31 @@ const std::map<std::string, Command>& Commands() {
         "expectation fails, 2 on bad input.",
         {"seed", "trace", "history", "json"}}},
       {"fuzz",
-       {"dsim fuzz FILE --seeds=A..B [--jobs=J] [--out=FILE.jsonl]",
+       {"dsim fuzz FILE --seeds=A..B [--jobs=J] [--out=FILE.jsonl] [--shard=K/N] [--for=DURATION] [--resume]",
         "Runs the scenario once per seed, J independent simulations at a time, and\n"
         "lists the failing seeds with the command that replays each. A seed's result\n"
-        "is the same alone or in a batch, with any J. Exit 0 when every seed met\n"
-        "expectations, 1 otherwise, 2 on bad input.",
-        {"seeds", "jobs", "out", "progress"}}},
+        "is the same alone or in a batch, with any J, in any shard. --out gets one\n"
+        "whole line per finished seed as it finishes; SIGINT or SIGTERM (or the end of\n"
+        "--for) lets the seeds under way finish and prints the summary so far. Exit 0\n"
+        "when every seed run met expectations, 1 otherwise, 2 on bad input, 128+signal\n"
+        "when a signal stopped a run that found no failure.",
+        {"seeds", "jobs", "out", "progress", "shard", "for", "resume"}}},
+      {"merge",
+       {"dsim merge A.jsonl B.jsonl ... [--seeds=A..B]",
+        "Merges the --out files of fuzz shards into the summary one machine would have\n"
+        "printed: seeds run, failing seeds with their replay commands, the rate per\n"
+        "worker, and the seeds of the range (--seeds, or the lowest to the highest\n"
+        "seed found) that no file holds. A seed in two files must be the same run.\n"
+        "Exit 0 when every seed is there and passed, 1 when a seed failed, 3 when\n"
+        "seeds are missing, 2 on bad input.",
+        {"seeds"}}},
+      {"replay",
+       {"dsim replay FILE.tsv",
+        "Replays a table of regression seeds: scenario<TAB>seed<TAB>check per line, the\n"
+        "check that must fail on that seed, or - for a seed that must meet the\n"
+        "scenario's expectations; # starts a comment. Exit 0 when every row is as\n"
+        "recorded, 1 otherwise, 2 on bad input.",
+        {}}},
       {"diff",
        {"dsim diff A.jsonl B.jsonl [--context=N]",
         "For two traces of what should be the same run, prints the first event where\n"
@@ -273,6 +298,8 @@ int RunCli(const std::vector<std::string>& args, const ProtocolRegistry& registr
   if (command == "run") return RunCommand(positional, registry, io);
   if (command == "fuzz") return FuzzCommand(positional, registry, io);
   if (command == "diff") return DiffCommand(positional, io);
+  if (command == "merge") return MergeCommand(positional, io);
+  if (command == "replay") return ReplayTableCommand(positional, registry, io);
   if (command == "check") return CheckCommand(positional, io);
   if (command == "schema") return SchemaCommand(positional, registry, io);
   return ProtocolsCommand(registry, io);

@@ -36,10 +36,13 @@ int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistr
 int FuzzCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
                 CliIo io);
 int DiffCommand(const std::vector<std::string>& positional, CliIo io);
+int MergeCommand(const std::vector<std::string>& positional, CliIo io);
+int ReplayTableCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
+                       CliIo io);
 int CheckCommand(const std::vector<std::string>& positional, CliIo io);
 int ProtocolsCommand(const ProtocolRegistry& registry, CliIo io);
 int SchemaCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
-                  CliIo io);
+                       CliIo io);
 
 // "A..B" or "N" into an inclusive range.
 // The most seeds one `dsim fuzz` runs; a wider range is an exit-2 error.
