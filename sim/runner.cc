@@ -94,6 +94,8 @@ RunReport RunScenario(const Scenario& s, const RunOptions& options) {
   report.scenario = s.name;
   report.file = s.file;
   report.seed = options.seed.value_or(s.seed);
+  report.swarm = s.swarm_draw;
+  report.swarm_by_flag = s.swarm_by_flag;
 
   SimOptions sim_options = s.sim;
   sim_options.seed = report.seed;

@@ -41,6 +41,8 @@ struct RunReport {
   SimStats stats;
   int64_t sim_time_ns = 0;
   std::vector<FaultRecord> faults;
+  nlohmann::ordered_json swarm;  // what a swarm scenario drew for this seed
+  bool swarm_by_flag = false;
   History history;
 
   std::vector<const CheckResult*> violations() const;

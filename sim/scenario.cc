@@ -368,8 +368,12 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, const std::string&
       }
     }
   }
+  if (std::optional<JsonObject> swarm = root.Object("swarm")) s.swarm = ReadSwarm(*swarm);
   root.Finish();
   DSIM_RETURN_IF_ERROR(ctx.status());
+  s.source = std::move(*doc);
+  s.source.erase("swarm");
+  if (!s.swarm.empty()) DSIM_RETURN_IF_ERROR(CheckSwarm(s, registry));
   return s;
 }
 

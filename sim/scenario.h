@@ -25,6 +25,7 @@
 #include "sim/protocol.h"
 #include "sim/scenario_readers.h"
 #include "sim/simulator.h"
+#include "sim/swarm.h"
 
 namespace dsim {
 
@@ -53,6 +54,13 @@ struct Scenario {
   NemesisOptions nemesis;
   std::set<std::string> checks;
   Expectations expect;
+  // Swarm testing (sim/swarm.h): the ranges, the document they apply to (the
+  // file without "swarm"), and in a scenario derived for one seed, the
+  // values drawn.
+  std::vector<SwarmRange> swarm;
+  nlohmann::json source;
+  nlohmann::ordered_json swarm_draw;
+  bool swarm_by_flag = false;  // the ranges came from `--swarm`, not the file
 };
 
 absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,

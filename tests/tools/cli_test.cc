@@ -277,6 +277,51 @@ TEST_F(CliTest, ReplayATableOfSeeds) {
   EXPECT_THAT(err_.str(), HasSubstr("missing.tsv:1:"));
 }
 
+// --swarm: the run prints what its seed drew, fuzz lines store it, and the
+// replay command of a failing seed carries --swarm and gives the same run.
+TEST_F(CliTest, SwarmDrawsArePrintedStoredAndReplayed) {
+  const std::string path = Src("scenarios/heartbeat/bugs/wall_clock_timeout.json");
+  const std::string out = ::testing::TempDir() + "/swarm.jsonl";
+  ASSERT_EQ(Run({"fuzz", path, "--seeds=1..20", "--swarm", "--jobs=2", "--out=" + out}), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("--swarm\n"));
+  std::ifstream in(out);
+  nlohmann::json failing;
+  for (std::string l; std::getline(in, l);) {
+    const nlohmann::json j = nlohmann::json::parse(l);
+    ASSERT_TRUE(j.contains("swarm")) << l;
+    EXPECT_TRUE(j["swarm"].contains("/nemesis/weights/crash"));
+    if (j["verdict"] == "fail" && failing.is_null()) failing = j;
+  }
+  ASSERT_FALSE(failing.is_null());
+  const std::string seed = absl::StrCat("--seed=", failing["seed"].get<uint64_t>());
+  EXPECT_EQ(failing["replay"], absl::StrCat("dsim run ", path, " ", seed, " --swarm"));
+  EXPECT_EQ(Run({"run", path, seed, "--swarm", "--json"}), 1);
+  const nlohmann::json replayed = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(replayed["trace_hash"], failing["trace_hash"]);
+  EXPECT_EQ(replayed["swarm"], failing["swarm"]);
+  EXPECT_EQ(Run({"run", path, seed, "--swarm"}), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("swarm     /nemesis/weights/crash="));
+  EXPECT_EQ(Run({"run", Src("scenarios/heartbeat/partition.json"), "--swarm"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("has no \"nemesis\""));
+}
+
+// dsim hunt: every stream finds the planted bug and names the seed; a
+// clean scenario finds nothing, and the budget is the lower bound shown.
+TEST_F(CliTest, HuntMeasuresSeedsToFind) {
+  const std::string bug = Src("scenarios/heartbeat/bugs/wall_clock_timeout.json");
+  EXPECT_EQ(Run({"hunt", bug, "--streams=3", "--jobs=2"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("found in 3 of 3 streams; seeds to find: median "));
+  EXPECT_THAT(out_.str(), HasSubstr("  stream 2: seed 20000"));
+  EXPECT_THAT(out_.str(), HasSubstr("dsim run " + bug + " --seed=30000"));
+  EXPECT_EQ(Run({"hunt", bug, "--streams=2", "--swarm"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("--swarm"));
+  EXPECT_EQ(Run({"hunt", Src("scenarios/heartbeat/crash_nemesis.json"), "--streams=2", "--max-seeds=5"}), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("found in 0 of 2 streams; seeds to find: median 5, worst 5 (or more"));
+  EXPECT_THAT(out_.str(), HasSubstr("stream 1: nothing in 5 seeds"));
+  EXPECT_EQ(Run({"hunt", bug, "--streams=0"}), 2);
+  EXPECT_EQ(Run({"hunt", bug, "--max-seeds=1000000"}), 2);
+}
+
 TEST_F(CliTest, FuzzFlagErrors) {
   const std::string path = Src("scenarios/heartbeat/partition.json");
   EXPECT_EQ(Run({"fuzz", path}), 2);

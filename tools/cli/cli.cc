@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "sim/swarm.h"
 #include "tools/cli/flags.h"
 
 ABSL_FLAG(std::string, seed, "", "run with this seed instead of the scenario's (0 to 18446744073709551615)");
@@ -26,6 +27,11 @@ ABSL_FLAG(std::string, shard, "",
           "run the K-th (from 0) of N equal slices of --seeds: K/N, or auto/N to take K from "
           "JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID");
 ABSL_FLAG(std::string, for, "", "stop taking new seeds after this long (such as \"600s\"); a summary follows");
+ABSL_FLAG(bool, swarm, false,
+          "draw each seed's nemesis fault mix (every family's weight from 0, 1, 3) when the scenario "
+          "declares no \"swarm\" of its own");
+ABSL_FLAG(int32_t, streams, 20, "independent seed streams (stream k: seeds k*1000000+1, ...)");
+ABSL_FLAG(int64_t, max_seeds, 1000, "seeds a stream runs before it gives up");
 ABSL_FLAG(bool, resume, false, "skip the seeds already in --out and append the rest to it");
 ABSL_FLAG(std::string, model, "",
           "the sequential specification: register, cas-register, multi-register, kv, mutex, zookeeper");
@@ -56,13 +62,14 @@ struct Command {
 const std::map<std::string, Command>& Commands() {
   static const auto* commands = new std::map<std::string, Command>{
       {"run",
-       {"dsim run FILE [--seed=N] [--trace=FILE.jsonl] [--history=FILE.json] [--json]",
+       {"dsim run FILE [--seed=N] [--trace=FILE.jsonl] [--history=FILE.json] [--json] [--swarm]",
         "Runs one scenario and prints a summary ending in the verdict and the trace\n"
         "hash. Exit 0 when the scenario's expectations hold, 1 when a check or an\n"
         "expectation fails, 2 on bad input.",
-        {"seed", "trace", "history", "json"}}},
+        {"seed", "trace", "history", "json", "swarm"}}},
       {"fuzz",
-       {"dsim fuzz FILE --seeds=A..B [--jobs=J] [--out=FILE.jsonl] [--shard=K/N] [--for=DURATION] [--resume]",
+       {"dsim fuzz FILE --seeds=A..B [--jobs=J] [--out=FILE.jsonl] [--shard=K/N] [--for=DURATION] [--resume]\n"
+        "          [--swarm]",
         "Runs the scenario once per seed, J independent simulations at a time, and\n"
         "lists the failing seeds with the command that replays each. A seed's result\n"
         "is the same alone or in a batch, with any J, in any shard. --out gets one\n"
@@ -70,7 +77,14 @@ const std::map<std::string, Command>& Commands() {
         "--for) lets the seeds under way finish and prints the summary so far. Exit 0\n"
         "when every seed run met expectations, 1 otherwise, 2 on bad input, 128+signal\n"
         "when a signal stopped a run that found no failure.",
-        {"seeds", "jobs", "out", "progress", "shard", "for", "resume"}}},
+        {"seeds", "jobs", "out", "progress", "shard", "for", "resume", "swarm"}}},
+      {"hunt",
+       {"dsim hunt FILE [--streams=K] [--max-seeds=N] [--jobs=J] [--swarm]",
+        "Seeds-to-find: runs K independent streams of seeds (stream k: seeds\n"
+        "k*1000000+1, ...) until each finds a seed that fails the scenario, and reports\n"
+        "the median and the worst seeds-to-find and the CPU time per find. Exit 0 when\n"
+        "every stream found a failure within --max-seeds, 1 otherwise, 2 on bad input.",
+        {"streams", "max_seeds", "jobs", "swarm"}}},
       {"merge",
        {"dsim merge A.jsonl B.jsonl ... [--seeds=A..B]",
         "Merges the --out files of fuzz shards into the summary one machine would have\n"
@@ -155,6 +169,14 @@ void ResetFlags() {
 }
 
 }  // namespace
+
+absl::StatusOr<Scenario> LoadScenarioWithFlags(const std::string& path, const ProtocolRegistry& registry) {
+  absl::StatusOr<Scenario> s = LoadScenarioFile(path, registry);
+  if (s.ok() && absl::GetFlag(FLAGS_swarm)) {
+    if (absl::Status st = AddDefaultSwarm(*s, registry); !st.ok()) return st;
+  }
+  return s;
+}
 
 absl::StatusOr<uint64_t> ParseSeed(const std::string& text) {
   uint64_t seed = 0;
@@ -299,6 +321,7 @@ int RunCli(const std::vector<std::string>& args, const ProtocolRegistry& registr
   if (command == "fuzz") return FuzzCommand(positional, registry, io);
   if (command == "diff") return DiffCommand(positional, io);
   if (command == "merge") return MergeCommand(positional, io);
+  if (command == "hunt") return HuntCommand(positional, registry, io);
   if (command == "replay") return ReplayTableCommand(positional, registry, io);
   if (command == "check") return CheckCommand(positional, io);
   if (command == "schema") return SchemaCommand(positional, registry, io);

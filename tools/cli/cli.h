@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "sim/protocol.h"
+#include "sim/scenario.h"
 
 namespace dsim {
 
@@ -36,6 +37,7 @@ int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistr
 int FuzzCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
                 CliIo io);
 int DiffCommand(const std::vector<std::string>& positional, CliIo io);
+int HuntCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry, CliIo io);
 int MergeCommand(const std::vector<std::string>& positional, CliIo io);
 int ReplayTableCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
                        CliIo io);
@@ -43,6 +45,9 @@ int CheckCommand(const std::vector<std::string>& positional, CliIo io);
 int ProtocolsCommand(const ProtocolRegistry& registry, CliIo io);
 int SchemaCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
                        CliIo io);
+
+// The scenario file with what the command's flags add to it (--swarm).
+absl::StatusOr<Scenario> LoadScenarioWithFlags(const std::string& path, const ProtocolRegistry& registry);
 
 // "A..B" or "N" into an inclusive range.
 // The most seeds one `dsim fuzz` runs; a wider range is an exit-2 error.

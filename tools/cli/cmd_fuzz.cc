@@ -1,4 +1,4 @@
-// dsim fuzz FILE --seeds=A..B [--jobs=J] [--out=FILE.jsonl] [--shard=K/N] [--for=DURATION] [--resume]
+// dsim fuzz FILE --seeds=A..B [--jobs=J] [--out=FILE.jsonl] [--shard=K/N] [--for=DURATION] [--resume] [--swarm]
 //
 // Seeds are independent simulations: each worker thread runs whole seeds and
 // shares nothing with the others but the scenario, which is immutable. A
@@ -26,6 +26,7 @@
 #include "sim/assert.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
+#include "sim/swarm.h"
 #include "sim/time.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/flags.h"
@@ -161,7 +162,7 @@ int FuzzCommand(const std::vector<std::string>& positional, const ProtocolRegist
     io.err << "dsim fuzz: --resume continues an --out file: give --out=FILE\n";
     return kExitBadInput;
   }
-  absl::StatusOr<Scenario> s = LoadScenarioFile(positional[0], registry);
+  absl::StatusOr<Scenario> s = LoadScenarioWithFlags(positional[0], registry);
   if (!s.ok()) {
     io.err << s.status().message() << "\n";
     return kExitBadInput;
@@ -236,14 +237,26 @@ int FuzzCommand(const std::vector<std::string>& positional, const ProtocolRegist
         res.skipped = true;
       } else {
         const Clock::time_point t0 = Clock::now();
-        const RunReport r = RunScenario(*s, {.seed = seed});
-        res.outcome.seed = seed;
-        res.outcome.pass = r.pass;
-        if (!r.pass) {
-          res.outcome.why = r.unmet.empty() ? "failed" : r.unmet.front();
-          res.outcome.replay = ReplayCommand(s->file, seed);
+        // A swarm scenario first draws this seed's configuration; the loader
+        // checked every range's extremes, so a failure here is a finding.
+        absl::StatusOr<Scenario> derived;
+        if (!s->swarm.empty()) derived = ScenarioForSeed(*s, seed, registry);
+        if (!s->swarm.empty() && !derived.ok()) {
+          res.outcome = {.seed = seed, .pass = false, .why = std::string(derived.status().message()),
+                         .replay = ReplayCommand(s->file, seed, s->swarm_by_flag)};
+          res.line = nlohmann::ordered_json{{"scenario", s->name}, {"seed", seed}, {"verdict", "fail"},
+                                            {"unmet", {res.outcome.why}}, {"replay", res.outcome.replay}}
+                         .dump();
+        } else {
+          const RunReport r = RunScenario(s->swarm.empty() ? *s : *derived, {.seed = seed});
+          res.outcome.seed = seed;
+          res.outcome.pass = r.pass;
+          if (!r.pass) {
+            res.outcome.why = r.unmet.empty() ? "failed" : r.unmet.front();
+            res.outcome.replay = ReplayCommand(s->file, seed, s->swarm_by_flag);
+          }
+          if (out.is_open()) res.line = ReportJson(r, Seconds(t0) * 1000).dump();
         }
-        if (out.is_open()) res.line = ReportJson(r, Seconds(t0) * 1000).dump();
       }
       std::lock_guard<std::mutex> lock(mu);
       if (!res.skipped) {

@@ -1,10 +1,11 @@
-// dsim run FILE [--seed=N] [--trace=FILE.jsonl] [--history=FILE.json] [--json]
+// dsim run FILE [--seed=N] [--trace=FILE.jsonl] [--history=FILE.json] [--json] [--swarm]
 #include <chrono>
 #include <fstream>
 
 #include "absl/flags/flag.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
+#include "sim/swarm.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/flags.h"
 #include "tools/cli/report.h"
@@ -17,7 +18,7 @@ int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistr
     io.err << "dsim run: expected one scenario file (see dsim run --help)\n";
     return kExitBadInput;
   }
-  absl::StatusOr<Scenario> s = LoadScenarioFile(positional[0], registry);
+  absl::StatusOr<Scenario> s = LoadScenarioWithFlags(positional[0], registry);
   if (!s.ok()) {
     io.err << s.status().message() << "\n";
     return kExitBadInput;
@@ -49,6 +50,14 @@ int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistr
       io.err << "dsim run: --history=" << history_path << ": cannot write the file\n";
       return kExitBadInput;
     }
+  }
+  if (!s->swarm.empty()) {  // this seed's own configuration
+    absl::StatusOr<Scenario> derived = ScenarioForSeed(*s, options.seed.value_or(s->seed), registry);
+    if (!derived.ok()) {
+      io.err << derived.status().message() << "\n";
+      return kExitBadInput;
+    }
+    s = std::move(derived);
   }
   const auto start = std::chrono::steady_clock::now();
   const RunReport report = RunScenario(*s, options);

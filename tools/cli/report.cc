@@ -35,8 +35,8 @@ std::string FactText(const nlohmann::json& j) {
   return absl::StrFormat("%s, ... %d more of %d%s", out, j.size() - shown, j.size(), j.is_array() ? "]" : "}");
 }
 
-std::string ReplayCommand(const std::string& file, uint64_t seed) {
-  return absl::StrFormat("dsim run %s --seed=%d", file, seed);
+std::string ReplayCommand(const std::string& file, uint64_t seed, bool swarm_flag) {
+  return absl::StrFormat("dsim run %s --seed=%d%s", file, seed, swarm_flag ? " --swarm" : "");
 }
 
 nlohmann::ordered_json ReportJson(const RunReport& r, double wall_ms) {
@@ -57,13 +57,14 @@ nlohmann::ordered_json ReportJson(const RunReport& r, double wall_ms) {
   for (const auto& [name, value] : r.facts) facts[name] = nlohmann::ordered_json::parse(value.dump());
   j["facts"] = facts;
   j["trace_hash"] = HashToHex(r.trace_hash);
+  if (!r.swarm.empty()) j["swarm"] = r.swarm;
   j["stats"] = {{"events", r.stats.events},
                 {"messages_sent", r.stats.messages_sent},
                 {"messages_delivered", r.stats.messages_delivered},
                 {"messages_dropped", r.stats.messages_dropped},
                 {"sim_time_ns", r.sim_time_ns},
                 {"wall_time_ms", wall_ms}};
-  if (!r.pass) j["replay"] = ReplayCommand(r.file, r.seed);
+  if (!r.pass) j["replay"] = ReplayCommand(r.file, r.seed, r.swarm_by_flag);
   return j;
 }
 
@@ -81,6 +82,11 @@ void PrintReport(const Scenario& s, const RunReport& r, double wall_ms, std::ost
                              : absl::StrFormat(", %d link overrides", s.sim.network.links.size()));
   if (!s.info.bugs.empty()) {
     out << "bugs      " << absl::StrJoin(s.info.bugs, ", ") << " (planted)\n";
+  }
+  if (!r.swarm.empty()) {
+    std::vector<std::string> drawn;
+    for (const auto& [pointer, value] : r.swarm.items()) drawn.push_back(absl::StrCat(pointer, "=", value.dump()));
+    out << "swarm     " << absl::StrJoin(drawn, " ") << "\n";
   }
   if (!r.faults.empty()) {
     out << absl::StrFormat("faults    %d applied%s\n", r.faults.size(),

@@ -18,7 +18,7 @@ void PrintReport(const Scenario& s, const RunReport& r, double wall_ms, std::ost
 // A fact as the text summary shows it: long ones cut between elements or
 // words (with how much was left out), never inside one.
 std::string FactText(const nlohmann::json& j);
-std::string ReplayCommand(const std::string& file, uint64_t seed);
+std::string ReplayCommand(const std::string& file, uint64_t seed, bool swarm_flag = false);
 
 }  // namespace dsim
 
