@@ -208,7 +208,10 @@ absl::StatusOr<Edn> EdnReader::ReadAtom() {
   const std::string_view tok = text_.substr(start, pos_ - start);
   Edn e;
   e.line = line_;
-  if (tok.empty()) return Error(absl::StrFormat("unexpected '%c'", text_[pos_]));
+  if (tok.empty()) {
+    return Error(pos_ < text_.size() ? absl::StrFormat("unexpected '%c'", text_[pos_])
+                                     : std::string("unexpected end of input"));
+  }
   if (tok == "nil") return e;
   if (tok == "true" || tok == "false") {
     e.kind = Edn::Kind::kBool;

@@ -94,12 +94,12 @@ class VisitedSet {
         if (size_ % per_chunk_ == 0) {
           chunks_.emplace_back(new uint64_t[per_chunk_ * words_]);
         }
-        std::memcpy(Bits(size_), bits, words_ * sizeof(uint64_t));
+        if (words_ > 0) std::memcpy(Bits(size_), bits, words_ * sizeof(uint64_t));  // no operations: no bits
         ++size_;
         return true;
       }
       if (s.hash == h && s.state == state &&
-          std::memcmp(Bits(s.entry - 1), bits, words_ * sizeof(uint64_t)) == 0) {
+          (words_ == 0 || std::memcmp(Bits(s.entry - 1), bits, words_ * sizeof(uint64_t)) == 0)) {
         return false;
       }
       i = (i + 1) & (table_.size() - 1);

@@ -134,4 +134,14 @@ TEST(HistoryIo, EmptyIsAnEmptyHistory) {
 }
 
 }  // namespace
+// A dispatch or atom at the very end of the input (a fuzz finding: "[!]#"
+// read one byte past the text to quote it).
+TEST(HistoryIo, AnAtomCutOffByTheEndIsAnError) {
+  for (const char* text : {"[!]#", "[{:type :invoke}]#", "#"}) {
+    absl::StatusOr<ParsedHistory> h = ParseHistory(text, "cut.edn");
+    ASSERT_FALSE(h.ok()) << text;
+    EXPECT_EQ(std::string(h.status().message()).find('\n'), std::string::npos);
+  }
+}
+
 }  // namespace dsim

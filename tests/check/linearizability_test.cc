@@ -4,6 +4,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sim/check/model.h"
+#include "sim/check/search_support.h"
 #include "tests/check/test_histories.h"
 
 namespace dsim {
@@ -309,4 +310,14 @@ TEST(Linearizability, MalformedHistories) {
 }
 
 }  // namespace
+// A search over no operations keeps no bits; it must not copy from or
+// compare a null bitset (a fuzz finding: UBSan, memcpy from nullptr).
+TEST(VisitedSetTest, NoOperationsStillDeduplicatesStates) {
+  VisitedSet v(0);
+  EXPECT_TRUE(v.Insert(0, 1, nullptr));
+  EXPECT_FALSE(v.Insert(0, 1, nullptr));
+  EXPECT_TRUE(v.Insert(0, 2, nullptr));
+  EXPECT_EQ(v.size(), 2u);
+}
+
 }  // namespace dsim
