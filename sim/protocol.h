@@ -46,6 +46,9 @@ struct CheckResult {
   std::string name;
   bool ok = true;
   std::string detail;  // why it failed, or what it verified
+  // Failed because the checker ran out of budget, not on evidence: no bug
+  // was shown (dsim hunt does not count it as a find).
+  bool undecided = false;
 };
 
 // What a run reports at its end.
@@ -53,6 +56,10 @@ class RunOutcome {
  public:
   void Check(std::string name, bool ok, std::string detail = "") {
     checks_.push_back({std::move(name), ok, std::move(detail)});
+  }
+  // A check that could not decide within its budget: it fails, as undecided.
+  void Undecided(std::string name, std::string detail) {
+    checks_.push_back({std::move(name), false, std::move(detail), true});
   }
   void Fact(std::string name, nlohmann::json value) { facts_[std::move(name)] = std::move(value); }
   void Summary(std::string line) { summary_.push_back(std::move(line)); }

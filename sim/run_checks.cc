@@ -47,7 +47,7 @@ void ReportLinearizability(const History& h, const Model& model, const Lineariza
                                                  res->partitions));
       return;
     case Verdict::kUnknown:
-      out.Check(r.check, false, "undecided within the search budget: " + res->unknown_reason);
+      out.Undecided(r.check, "undecided within the search budget: " + res->unknown_reason);
       return;
     case Verdict::kNotLinearizable: {
       out.Check(r.check, false,

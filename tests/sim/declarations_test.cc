@@ -66,4 +66,17 @@ TEST(DeclarationsDeathTest, AnUndeclaredCheckOrFactIsAnAssertion) {
 }
 
 }  // namespace
+// A check out of budget fails as undecided: failed, but not evidence (dsim
+// hunt --find does not count it); an ordinary failure is evidence.
+TEST(RunOutcomeTest, UndecidedIsAFailureWithoutEvidence) {
+  RunOutcome out;
+  out.Check("agreement", false, "two values chosen");
+  out.Undecided("linearizable", "undecided within the search budget: step budget of 1 exhausted");
+  ASSERT_EQ(out.checks().size(), 2u);
+  EXPECT_FALSE(out.checks()[0].ok);
+  EXPECT_FALSE(out.checks()[0].undecided);
+  EXPECT_FALSE(out.checks()[1].ok);
+  EXPECT_TRUE(out.checks()[1].undecided);
+}
+
 }  // namespace dsim

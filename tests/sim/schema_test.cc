@@ -194,6 +194,9 @@ TEST_F(SchemaTest, LoaderKeysEqualSchemaKeys) {
   for (const fs::path& f : Files()) {
     ASSERT_TRUE(ParseScenario(ReadFile(f), f.string(), registry_, &loader_keys).ok()) << f;
   }
+  // A swarm's keys are JSON pointers into the scenario (a free-form map, as
+  // facts are): they are not keys of the schema.
+  std::erase_if(loader_keys, [](const std::string& k) { return k.rfind("/swarm/", 0) == 0; });
   const std::set<std::string> schema_keys = schema_.Keys();
   std::vector<std::string> only_loader, only_schema;
   std::set_difference(loader_keys.begin(), loader_keys.end(), schema_keys.begin(),

@@ -318,6 +318,11 @@ TEST_F(CliTest, HuntMeasuresSeedsToFind) {
   EXPECT_EQ(Run({"hunt", Src("scenarios/heartbeat/crash_nemesis.json"), "--streams=2", "--max-seeds=5"}), 1);
   EXPECT_THAT(out_.str(), HasSubstr("found in 0 of 2 streams; seeds to find: median 5, worst 5 (or more"));
   EXPECT_THAT(out_.str(), HasSubstr("stream 1: nothing in 5 seeds"));
+  // --find counts only evidence against the named check.
+  EXPECT_EQ(Run({"hunt", bug, "--streams=2", "--find=no_false_suspicion"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("find: no_false_suspicion fails"));
+  EXPECT_EQ(Run({"hunt", bug, "--streams=2", "--find=nonexistent"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("runs no such check"));
   EXPECT_EQ(Run({"hunt", bug, "--streams=0"}), 2);
   EXPECT_EQ(Run({"hunt", bug, "--max-seeds=1000000"}), 2);
 }

@@ -32,6 +32,9 @@ ABSL_FLAG(bool, swarm, false,
           "declares no \"swarm\" of its own");
 ABSL_FLAG(int32_t, streams, 20, "independent seed streams (stream k: seeds k*1000000+1, ...)");
 ABSL_FLAG(int64_t, max_seeds, 1000, "seeds a stream runs before it gives up");
+ABSL_FLAG(std::string, find, "",
+          "count a seed as found only when this check fails on evidence (not undecided); default: any "
+          "unmet expectation");
 ABSL_FLAG(bool, resume, false, "skip the seeds already in --out and append the rest to it");
 ABSL_FLAG(std::string, model, "",
           "the sequential specification: register, cas-register, multi-register, kv, mutex, zookeeper");
@@ -79,12 +82,12 @@ const std::map<std::string, Command>& Commands() {
         "when a signal stopped a run that found no failure.",
         {"seeds", "jobs", "out", "progress", "shard", "for", "resume", "swarm"}}},
       {"hunt",
-       {"dsim hunt FILE [--streams=K] [--max-seeds=N] [--jobs=J] [--swarm]",
+       {"dsim hunt FILE [--streams=K] [--max-seeds=N] [--jobs=J] [--swarm] [--find=CHECK]",
         "Seeds-to-find: runs K independent streams of seeds (stream k: seeds\n"
         "k*1000000+1, ...) until each finds a seed that fails the scenario, and reports\n"
         "the median and the worst seeds-to-find and the CPU time per find. Exit 0 when\n"
         "every stream found a failure within --max-seeds, 1 otherwise, 2 on bad input.",
-        {"streams", "max_seeds", "jobs", "swarm"}}},
+        {"streams", "max_seeds", "jobs", "swarm", "find"}}},
       {"merge",
        {"dsim merge A.jsonl B.jsonl ... [--seeds=A..B]",
         "Merges the --out files of fuzz shards into the summary one machine would have\n"

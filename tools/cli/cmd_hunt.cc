@@ -1,4 +1,4 @@
-// dsim hunt FILE [--streams=K] [--max-seeds=N] [--jobs=J] [--swarm]
+// dsim hunt FILE [--streams=K] [--max-seeds=N] [--jobs=J] [--swarm] [--find=CHECK]
 //
 // Seeds-to-find: how many seeds a fuzz run needs before the first failure.
 // Stream k runs seeds k*1,000,000+1, k*1,000,000+2, ... until one fails or
@@ -55,6 +55,7 @@ int HuntCommand(const std::vector<std::string>& positional, const ProtocolRegist
   const int streams = absl::GetFlag(FLAGS_streams);
   const int64_t max_seeds = absl::GetFlag(FLAGS_max_seeds);
   const int jobs = absl::GetFlag(FLAGS_jobs);
+  const std::string check = absl::GetFlag(FLAGS_find);
   if (streams < 1 || streams > 10000 || max_seeds < 1 || max_seeds >= static_cast<int64_t>(kStreamStride) ||
       jobs < 1 || jobs > 256) {
     io.err << "dsim hunt: --streams must be in [1, 10000], --max-seeds in [1, 999999], --jobs in [1, 256]\n";
@@ -63,6 +64,10 @@ int HuntCommand(const std::vector<std::string>& positional, const ProtocolRegist
   absl::StatusOr<Scenario> s = LoadScenarioWithFlags(positional[0], registry);
   if (!s.ok()) {
     io.err << s.status().message() << "\n";
+    return kExitBadInput;
+  }
+  if (!check.empty() && !s->checks.contains(check)) {
+    io.err << absl::StrFormat("dsim hunt: --find=%s: the scenario runs no such check\n", check);
     return kExitBadInput;
   }
   std::vector<StreamResult> results(static_cast<size_t>(streams));
@@ -75,11 +80,15 @@ int HuntCommand(const std::vector<std::string>& positional, const ProtocolRegist
         const uint64_t seed = static_cast<uint64_t>(k + 1) * kStreamStride + static_cast<uint64_t>(i);
         ++r.seeds;
         bool pass = false;
-        if (s->swarm.empty()) {
-          pass = RunScenario(*s, {.seed = seed}).pass;
-        } else {
-          absl::StatusOr<Scenario> d = ScenarioForSeed(*s, seed, registry);
-          pass = d.ok() && RunScenario(*d, {.seed = seed}).pass;
+        absl::StatusOr<Scenario> d;
+        if (!s->swarm.empty()) d = ScenarioForSeed(*s, seed, registry);
+        if (s->swarm.empty() || d.ok()) {
+          const RunReport report = RunScenario(s->swarm.empty() ? *s : *d, {.seed = seed});
+          pass = report.pass;
+          if (!check.empty()) {  // only evidence against that check is a find
+            pass = true;
+            for (const CheckResult* c : report.violations()) pass &= !(c->name == check && !c->undecided);
+          }
         }
         if (!pass) {
           r.found = true;
@@ -104,8 +113,9 @@ int HuntCommand(const std::vector<std::string>& positional, const ProtocolRegist
     cpu.push_back(r.cpu_s);
   }
   const bool swarm = !s->swarm.empty();
-  io.out << absl::StrFormat("hunt      %s  %d streams of at most %d seeds%s  jobs %d\n", s->file, streams,
-                            max_seeds, swarm ? (s->swarm_by_flag ? "  --swarm" : "  swarm") : "", jobs);
+  io.out << absl::StrFormat("hunt      %s  %d streams of at most %d seeds%s%s  jobs %d\n", s->file, streams,
+                            max_seeds, swarm ? (s->swarm_by_flag ? "  --swarm" : "  swarm") : "",
+                            check.empty() ? "" : "  find: " + check + " fails", jobs);
   io.out << absl::StrFormat(
       "          found in %d of %d streams; seeds to find: median %d, worst %d%s; CPU per find: median %.2f s, "
       "worst %.2f s\n",

@@ -14,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
+#include "sim/swarm.h"
 #include "tools/cli/cli.h"
 
 namespace dsim {
@@ -63,7 +64,13 @@ int ReplayTableCommand(const std::vector<std::string>& positional, const Protoco
       }
       it = loaded.emplace(r.scenario, *std::move(s)).first;
     }
-    const RunReport report = RunScenario(it->second, {.seed = r.seed});
+    // A swarm scenario's seed runs the configuration it draws, as in dsim fuzz.
+    absl::StatusOr<Scenario> derived = ScenarioForSeed(it->second, r.seed, registry);
+    if (!derived.ok()) {
+      io.err << absl::StrFormat("dsim replay: %s:%d: %s\n", path, r.line, derived.status().message());
+      return kExitBadInput;
+    }
+    const RunReport report = RunScenario(*derived, {.seed = r.seed});
     bool ok = false;
     std::string what;
     if (r.check == "-") {

@@ -23,6 +23,7 @@ ABSL_DECLARE_FLAG(bool, resume);
 ABSL_DECLARE_FLAG(bool, swarm);
 ABSL_DECLARE_FLAG(int32_t, streams);
 ABSL_DECLARE_FLAG(int64_t, max_seeds);
+ABSL_DECLARE_FLAG(std::string, find);
 ABSL_DECLARE_FLAG(std::string, model);
 ABSL_DECLARE_FLAG(std::string, timeout);
 ABSL_DECLARE_FLAG(std::string, init);
