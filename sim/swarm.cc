@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "sim/faults.h"
 #include "sim/rng.h"
+#include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/time.h"
 
@@ -167,6 +168,13 @@ absl::StatusOr<Scenario> ScenarioForSeed(const Scenario& base, uint64_t seed, co
   s->source = base.source;
   s->swarm_draw = std::move(values);
   return s;
+}
+
+absl::StatusOr<RunReport> RunSeed(const Scenario& base, uint64_t seed, const ProtocolRegistry& registry) {
+  if (base.swarm.empty()) return RunScenario(base, {.seed = seed});
+  absl::StatusOr<Scenario> derived = ScenarioForSeed(base, seed, registry);
+  if (!derived.ok()) return derived.status();
+  return RunScenario(*derived, {.seed = seed});
 }
 
 absl::Status AddDefaultSwarm(Scenario& s, const ProtocolRegistry& registry) {

@@ -31,6 +31,7 @@
 namespace dsim {
 
 struct Scenario;
+struct RunReport;
 
 struct SwarmRange {
   enum class Kind { kInt, kReal, kDuration, kOneOf };
@@ -54,6 +55,11 @@ nlohmann::ordered_json DrawSwarm(const std::vector<SwarmRange>& ranges, uint64_t
 // The scenario seed `seed` runs: `base` itself without ranges, otherwise
 // its source with the drawn values, loaded again (and its swarm_draw set).
 absl::StatusOr<Scenario> ScenarioForSeed(const Scenario& base, uint64_t seed, const ProtocolRegistry& registry);
+
+// Runs `seed` of `base`: its own configuration when it has a swarm, the
+// scenario itself (no copy) otherwise. An error only if the draw does not
+// load (the loader checked every extreme, so that is a bug in dsim).
+absl::StatusOr<RunReport> RunSeed(const Scenario& base, uint64_t seed, const ProtocolRegistry& registry);
 
 // `--swarm`: gives a scenario without "swarm" the DefaultSwarm ranges (its
 // own ranges win). An error if it has no nemesis to vary.

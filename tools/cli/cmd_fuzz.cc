@@ -239,16 +239,15 @@ int FuzzCommand(const std::vector<std::string>& positional, const ProtocolRegist
         const Clock::time_point t0 = Clock::now();
         // A swarm scenario first draws this seed's configuration; the loader
         // checked every range's extremes, so a failure here is a finding.
-        absl::StatusOr<Scenario> derived;
-        if (!s->swarm.empty()) derived = ScenarioForSeed(*s, seed, registry);
-        if (!s->swarm.empty() && !derived.ok()) {
-          res.outcome = {.seed = seed, .pass = false, .why = std::string(derived.status().message()),
+        absl::StatusOr<RunReport> run = RunSeed(*s, seed, registry);
+        if (!run.ok()) {
+          res.outcome = {.seed = seed, .pass = false, .why = std::string(run.status().message()),
                          .replay = ReplayCommand(s->file, seed, s->swarm_by_flag)};
           res.line = nlohmann::ordered_json{{"scenario", s->name}, {"seed", seed}, {"verdict", "fail"},
                                             {"unmet", {res.outcome.why}}, {"replay", res.outcome.replay}}
                          .dump();
         } else {
-          const RunReport r = RunScenario(s->swarm.empty() ? *s : *derived, {.seed = seed});
+          const RunReport& r = *run;
           res.outcome.seed = seed;
           res.outcome.pass = r.pass;
           if (!r.pass) {

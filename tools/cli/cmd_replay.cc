@@ -65,12 +65,12 @@ int ReplayTableCommand(const std::vector<std::string>& positional, const Protoco
       it = loaded.emplace(r.scenario, *std::move(s)).first;
     }
     // A swarm scenario's seed runs the configuration it draws, as in dsim fuzz.
-    absl::StatusOr<Scenario> derived = ScenarioForSeed(it->second, r.seed, registry);
-    if (!derived.ok()) {
-      io.err << absl::StrFormat("dsim replay: %s:%d: %s\n", path, r.line, derived.status().message());
+    absl::StatusOr<RunReport> run = RunSeed(it->second, r.seed, registry);
+    if (!run.ok()) {
+      io.err << absl::StrFormat("dsim replay: %s:%d: %s\n", path, r.line, run.status().message());
       return kExitBadInput;
     }
-    const RunReport report = RunScenario(*derived, {.seed = r.seed});
+    const RunReport& report = *run;
     bool ok = false;
     std::string what;
     if (r.check == "-") {
