@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -305,6 +306,36 @@ nlohmann::json Witness::ToJson() const {
   return j;
 }
 
+namespace {
+
+// Removes from one key's operations every unknown one that leaves a state
+// no operation observes; returns how many. Sound both ways: without it the
+// rest linearizes, so with it too (it never took effect); with it, take the
+// linearization and drop it: in the stretch where its state held nothing
+// observed that state, so the stretch held only unknown operations, which
+// are dropped as well where they would now change the state (they may never
+// have taken effect), and it ended with a write or with the end.
+size_t SetAsideUnseen(const Model& model, std::vector<const Operation*>& ops) {
+  absl::flat_hash_set<std::string> observed;
+  bool any = false;
+  for (const Operation* op : ops) {
+    Model::Footprint f = model.FootprintOf(op->op);
+    if (!f.shape_known) return 0;
+    if (f.observes) observed.insert(*std::move(f.observes));
+    any = any || (!op->op.known && f.produces);
+  }
+  if (!any) return 0;
+  const size_t before = ops.size();
+  std::erase_if(ops, [&](const Operation* op) {
+    if (op->op.known) return false;
+    const Model::Footprint f = model.FootprintOf(op->op);
+    return f.produces && !observed.contains(*f.produces);
+  });
+  return before - ops.size();
+}
+
+}  // namespace
+
 LinearizabilityResult CheckOperations(const std::vector<Operation>& all_ops, const Model& model,
                                       const CheckBudget& budget) {
   LinearizabilityResult result;
@@ -316,6 +347,7 @@ LinearizabilityResult CheckOperations(const std::vector<Operation>& all_ops, con
     parts[model.partition_by_key() && op.key ? *op.key : ""].push_back(&op);
   }
   result.partitions = parts.size();
+  for (auto& [key, ops] : parts) result.set_aside += SetAsideUnseen(model, ops);
   // Keys take turns of a fixed number of steps, so that one key whose
   // search explodes does not hide a violation another key shows quickly.
   // The turns are deterministic, and so is the result.

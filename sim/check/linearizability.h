@@ -6,6 +6,12 @@
 // Operations that completed `fail` never happened; `info` operations may
 // take effect at any point after their invocation, or never.
 //
+// Before the search, an unknown operation that leaves a state no operation
+// of its key observes (a timed-out write whose value no read returned) is
+// set aside: it changes the verdict in neither direction, and each one
+// halves the search space, since the search would otherwise try it both
+// taken and not taken at every point after its invocation.
+//
 // On a violation the result carries a minimal witness: the shortest prefix of
 // the history that cannot be linearized, the operation that cannot complete
 // there, the operations concurrent with it, and the model states it could
@@ -55,6 +61,7 @@ struct LinearizabilityResult {
   Verdict verdict = Verdict::kLinearizable;
   size_t ops = 0;         // operations checked (after dropping failed ones)
   size_t partitions = 0;  // keys checked separately
+  size_t set_aside = 0;   // unknown operations whose state nobody observed: not searched
   uint64_t steps = 0;
   uint64_t configurations = 0;  // distinct (linearized set, state) pairs visited
   uint64_t states = 0;          // distinct model states

@@ -88,6 +88,19 @@ class Model {
   // it as an observation (a failed cas under failed_cas_observed); a kept
   // one arrives with failed set and must change no state.
   virtual bool KeepsFailed(const ModelOp& op) const { return false; }
+  // What `op` can see and leave, for setting aside unknown operations that
+  // nobody could have seen (see linearizability.h). `observes`: the state
+  // `op` requires to be legal (a read's result, a cas's expected value);
+  // `produces`: the state it leaves wherever it takes effect, whatever the
+  // state before (a write's value, a cas's new value). `shape_known` false:
+  // the operation depends on the state in another way (an append, a kept
+  // failed cas), and nothing on its key is set aside.
+  struct Footprint {
+    bool shape_known = false;
+    std::optional<std::string> observes;
+    std::optional<std::string> produces;
+  };
+  virtual Footprint FootprintOf(const ModelOp& op) const { return {}; }
   virtual std::string DescribeState(const std::string& state) const = 0;
   // Whether sub-histories over different keys are independent objects, so
   // that the history can be checked per key (P-compositionality).

@@ -139,6 +139,11 @@ class KvModel : public Model {
   std::string Init() const override { return init_; }
   bool IsNoop(const ModelOp& op) const override { return IsGet(op) && !op.known; }
   bool IsReadOnly(const ModelOp& op) const override { return IsGet(op); }
+  Footprint FootprintOf(const ModelOp& op) const override {
+    if (IsGet(op)) return {.shape_known = true, .observes = AsText(op.output)};
+    if (op.f == "append") return {};  // leaves a state that depends on the one before
+    return {.shape_known = true, .produces = AsText(op.input)};
+  }
   // The plain string semantics; the checkers use KvMachine, which agrees.
   std::optional<std::string> Step(const std::string& state, const ModelOp& op) const override {
     if (IsGet(op)) {

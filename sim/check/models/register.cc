@@ -45,6 +45,14 @@ class RegisterModel : public Model {
     return op.f == "read" && (!op.known || (nil_read_unknown_ && op.output.is_nil()));
   }
 
+  Footprint FootprintOf(const ModelOp& op) const override {
+    if (op.failed) return {};  // a kept failed cas: "not expected" is no single state
+    if (op.f == "read") return {.shape_known = true, .observes = EncodeValue(op.output)};
+    if (op.f == "write") return {.shape_known = true, .produces = EncodeValue(op.input)};
+    const std::vector<Value>& args = op.input.as_list();
+    return {.shape_known = true, .observes = EncodeValue(args[0]), .produces = EncodeValue(args[1])};
+  }
+
   std::optional<std::string> Step(const std::string& state, const ModelOp& op) const override {
     if (op.f == "read") {
       if (!op.known || (nil_read_unknown_ && op.output.is_nil())) return state;
