@@ -317,21 +317,19 @@ namespace {
 // have taken effect), and it ended with a write or with the end.
 size_t SetAsideUnseen(const Model& model, std::vector<const Operation*>& ops) {
   absl::flat_hash_set<std::string> observed;
-  bool any = false;
+  std::vector<std::pair<const Operation*, std::string>> unknown_setters;
   for (const Operation* op : ops) {
     Model::Footprint f = model.FootprintOf(op->op);
     if (!f.shape_known) return 0;
     if (f.observes) observed.insert(*std::move(f.observes));
-    any = any || (!op->op.known && f.produces);
+    if (!op->op.known && f.produces) unknown_setters.emplace_back(op, *std::move(f.produces));
   }
-  if (!any) return 0;
-  const size_t before = ops.size();
-  std::erase_if(ops, [&](const Operation* op) {
-    if (op->op.known) return false;
-    const Model::Footprint f = model.FootprintOf(op->op);
-    return f.produces && !observed.contains(*f.produces);
-  });
-  return before - ops.size();
+  absl::flat_hash_set<const Operation*> unseen;
+  for (const auto& [op, produces] : unknown_setters) {
+    if (!observed.contains(produces)) unseen.insert(op);
+  }
+  std::erase_if(ops, [&](const Operation* op) { return unseen.contains(op); });
+  return unseen.size();
 }
 
 }  // namespace

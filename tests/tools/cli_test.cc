@@ -459,6 +459,7 @@ TEST_F(CliTest, CheckExitCodesAndJson) {
   EXPECT_EQ(j["verdict"], "not-linearizable");
   EXPECT_EQ(j["ops"], 2);
   EXPECT_EQ(j["partitions"], 1);
+  EXPECT_EQ(j["set_aside"], 0) << "it has no unknown operation";
   EXPECT_TRUE(j.contains("elapsed_ms"));
   EXPECT_EQ(j["witness"]["prefix_events"], 4);
   // Knossos conventions: registers start at 0 and a nil read says nothing.

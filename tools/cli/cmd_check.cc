@@ -90,6 +90,7 @@ int CheckCommand(const std::vector<std::string>& positional, CliIo io) {
     j["verdict"] = VerdictName(r->verdict);
     j["ops"] = r->ops;
     j["partitions"] = r->partitions;
+    j["set_aside"] = r->set_aside;
     j["elapsed_ms"] = elapsed_ms;
     j["steps"] = r->steps;
     j["configurations"] = r->configurations;
