@@ -33,6 +33,13 @@ void ReadFromTo(JsonObject& o, const FaultBounds& b, Fault& f) {
   if (auto x = o.Value("to")) f.to = ReadNodeList(*x, b.max_id).value_or(std::vector<NodeId>{});
 }
 
+void WriteNode(const Fault& f, nlohmann::json& o) { o["node"] = f.node; }
+
+void WriteFromTo(const Fault& f, nlohmann::json& o) {
+  o["from"] = f.from;
+  o["to"] = f.to;
+}
+
 // --- the table ---------------------------------------------------------------
 
 const std::vector<FaultKindSpec>& Table() {
@@ -42,10 +49,15 @@ const std::vector<FaultKindSpec>& Table() {
          f.node = ReadNode(o, "node", b.num_servers);
          f.lose_unsynced = o.Bool("lose_unsynced", true);
        },
-       [](Simulator& sim, const Fault& f, FaultLayer) { sim.Crash(f.node, f.lose_unsynced); }},
+       [](Simulator& sim, const Fault& f, FaultLayer) { sim.Crash(f.node, f.lose_unsynced); },
+       [](const Fault& f, nlohmann::json& o) {
+         o["node"] = f.node;
+         if (!f.lose_unsynced) o["lose_unsynced"] = false;
+       }},
       {Fault::Kind::kRestart, "restart", {"node"}, {"node"},
        [](JsonObject& o, const FaultBounds& b, Fault& f) { f.node = ReadNode(o, "node", b.num_servers); },
-       [](Simulator& sim, const Fault& f, FaultLayer) { sim.Restart(f.node); }},
+       [](Simulator& sim, const Fault& f, FaultLayer) { sim.Restart(f.node); },
+       WriteNode},
       {Fault::Kind::kPartition, "partition", {"groups"}, {"groups"},
        [](JsonObject& o, const FaultBounds& b, Fault& f) {
          f.groups = ReadGroups(o, b.max_id);
@@ -56,7 +68,8 @@ const std::vector<FaultKindSpec>& Table() {
          std::vector<std::string> gs;
          for (const auto& g : f.groups) gs.push_back(Nodes(g));
          sim.LogFault(absl::StrCat("partition ", absl::StrJoin(gs, " | ")));
-       }},
+       },
+       [](const Fault& f, nlohmann::json& o) { o["groups"] = f.groups; }},
       {Fault::Kind::kHeal, "heal", {}, {},
        [](JsonObject&, const FaultBounds&, Fault&) {},
        [](Simulator& sim, const Fault&, FaultLayer layer) {
@@ -70,18 +83,21 @@ const std::vector<FaultKindSpec>& Table() {
          sim.LogFault(undone == 0 ? std::string("heal")
                                   : absl::StrFormat("heal (and %d link change%s undone)", undone,
                                                     undone == 1 ? "" : "s"));
-       }},
+       },
+       [](const Fault&, nlohmann::json&) {}},
       {Fault::Kind::kIsolate, "isolate", {"node"}, {"node"},
        [](JsonObject& o, const FaultBounds& b, Fault& f) { f.node = ReadNode(o, "node", b.max_id); },
        [](Simulator& sim, const Fault& f, FaultLayer layer) {
          sim.network().Isolate(f.node, layer);
          sim.LogFault(absl::StrFormat("isolate n%d", f.node));
-       }},
+       },
+       WriteNode},
       {Fault::Kind::kCut, "cut", {"from", "to"}, {"from", "to"}, ReadFromTo,
        [](Simulator& sim, const Fault& f, FaultLayer layer) {
          sim.network().Cut(f.from, f.to, layer);
          sim.LogFault(absl::StrFormat("cut %s -> %s", Nodes(f.from), Nodes(f.to)));
-       }},
+       },
+       WriteFromTo},
       {Fault::Kind::kBridge, "bridge", {"groups", "node"}, {"groups", "node"},
        [](JsonObject& o, const FaultBounds& b, Fault& f) {
          f.groups = ReadGroups(o, b.max_id);
@@ -92,25 +108,42 @@ const std::vector<FaultKindSpec>& Table() {
          DSIM_ASSERT(f.groups.size() == 2);
          sim.network().Bridge(f.groups[0], f.groups[1], f.node, layer);
          sim.LogFault(absl::StrFormat("bridge %s <n%d> %s", Nodes(f.groups[0]), f.node, Nodes(f.groups[1])));
+       },
+       [](const Fault& f, nlohmann::json& o) {
+         o["groups"] = f.groups;
+         o["node"] = f.node;
        }},
       {Fault::Kind::kClockStep, "clock_step", {"node", "by"}, {"node", "by"},
        [](JsonObject& o, const FaultBounds& b, Fault& f) {
          f.node = ReadNode(o, "node", b.max_id);
          f.amount_ns = o.Duration("by", 0, -kForever + 1, kForever);
        },
-       [](Simulator& sim, const Fault& f, FaultLayer) { sim.StepClock(f.node, f.amount_ns); }},
+       [](Simulator& sim, const Fault& f, FaultLayer) { sim.StepClock(f.node, f.amount_ns); },
+       [](const Fault& f, nlohmann::json& o) {
+         o["node"] = f.node;
+         o["by"] = FormatDuration(f.amount_ns);
+       }},
       {Fault::Kind::kClockDrift, "clock_drift", {"node", "drift_ppm"}, {"node", "drift_ppm"},
        [](JsonObject& o, const FaultBounds& b, Fault& f) {
          f.node = ReadNode(o, "node", b.max_id);
          f.drift_ppb = o.Int("drift_ppm", 0, -kMaxDriftPpm, kMaxDriftPpm) * 1000;
        },
-       [](Simulator& sim, const Fault& f, FaultLayer) { sim.SetClockDrift(f.node, f.drift_ppb); }},
+       [](Simulator& sim, const Fault& f, FaultLayer) { sim.SetClockDrift(f.node, f.drift_ppb); },
+       [](const Fault& f, nlohmann::json& o) {
+         o["node"] = f.node;
+         // Files give whole ppm; round to the nearest.
+         o["drift_ppm"] = (f.drift_ppb >= 0 ? f.drift_ppb + 500 : f.drift_ppb - 500) / 1000;
+       }},
       {Fault::Kind::kPause, "pause", {"node", "for"}, {"node", "for"},
        [](JsonObject& o, const FaultBounds& b, Fault& f) {
          f.node = ReadNode(o, "node", b.max_id);
          f.amount_ns = o.Duration("for", 0);
        },
-       [](Simulator& sim, const Fault& f, FaultLayer) { sim.Pause(f.node, f.amount_ns); }},
+       [](Simulator& sim, const Fault& f, FaultLayer) { sim.Pause(f.node, f.amount_ns); },
+       [](const Fault& f, nlohmann::json& o) {
+         o["node"] = f.node;
+         o["for"] = FormatDuration(f.amount_ns);
+       }},
       {Fault::Kind::kLink, "link",
        {"from", "to", "latency", "loss", "duplicate", "reorder", "reorder_delay", "mode", "for"}, {},
        [](JsonObject& o, const FaultBounds& b, Fault& f) {
@@ -131,6 +164,11 @@ const std::vector<FaultKindSpec>& Table() {
          sim.At(SaturatingAdd(sim.now(), f.amount_ns), [&sim, id, links] {
            if (sim.network().RevertLinks(id)) sim.LogFault(absl::StrCat(links, ": restored"));
          });
+       },
+       [](const Fault& f, nlohmann::json& o) {
+         WriteFromTo(f, o);
+         o.update(LinkChangeToJson(f.link));
+         if (f.amount_ns != 0) o["for"] = FormatDuration(f.amount_ns);
        }},
   };
   return *table;
@@ -162,7 +200,10 @@ const FaultKindSpec& FaultKindOf(Fault::Kind kind) {
 
 const char* FaultKindName(Fault::Kind kind) { return FaultKindOf(kind).name; }
 
-void ApplyFault(Simulator& sim, const Fault& f, FaultLayer layer) { FaultKindOf(f.kind).apply(sim, f, layer); }
+void ApplyFault(Simulator& sim, const Fault& f, FaultLayer layer) {
+  FaultKindOf(f.kind).apply(sim, f, layer);
+  sim.RecordAppliedFault(f);
+}
 
 std::optional<Fault> ReadFault(const JsonValue& v, const FaultBounds& b) {
   std::optional<JsonObject> o = v.AsObject();
@@ -189,6 +230,12 @@ std::optional<Fault> ReadFault(const JsonValue& v, const FaultBounds& b) {
   spec->read(*o, b, f);
   o->Finish();
   return f;
+}
+
+nlohmann::json FaultToJson(const Fault& f) {
+  nlohmann::json o = {{"at", FormatDuration(f.at_ns)}, {"kind", FaultKindName(f.kind)}};
+  FaultKindOf(f.kind).write(f, o);
+  return o;
 }
 
 }  // namespace dsim

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "nlohmann/json.hpp"
 #include "sim/faults.h"
 #include "sim/json_reader.h"
 
@@ -33,6 +34,9 @@ struct FaultKindSpec {
   void (*read)(JsonObject& o, const FaultBounds& b, Fault& f);
   // Applies `f` now; network faults land in `layer`.
   void (*apply)(Simulator& sim, const Fault& f, FaultLayer layer);
+  // Writes the keys back (the inverse of `read`): a fault the engine applied
+  // becomes a line of a plan (dsim shrink).
+  void (*write)(const Fault& f, nlohmann::json& o);
 };
 
 // Every kind, in Fault::Kind order.
@@ -41,6 +45,9 @@ const FaultKindSpec& FaultKindOf(Fault::Kind kind);
 
 // One element of a scenario's "faults".
 std::optional<Fault> ReadFault(const JsonValue& v, const FaultBounds& b);
+// One element of "faults" that ReadFault reads back to `f` (a drift is
+// written in whole ppm, the unit files use).
+nlohmann::json FaultToJson(const Fault& f);
 
 }  // namespace dsim
 

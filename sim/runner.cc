@@ -141,6 +141,7 @@ RunReport RunScenario(const Scenario& s, const RunOptions& options) {
   report.stats = sim.stats();
   report.sim_time_ns = sim.now();
   report.faults = sim.fault_log();
+  report.applied_faults = sim.applied_faults();
   report.history = sim.history();
   return report;
 }

@@ -41,6 +41,7 @@ struct RunReport {
   SimStats stats;
   int64_t sim_time_ns = 0;
   std::vector<FaultRecord> faults;
+  std::vector<Fault> applied_faults;  // the same, as data (a plan)
   nlohmann::ordered_json swarm;  // what a swarm scenario drew for this seed
   bool swarm_by_flag = false;
   History history;

@@ -166,6 +166,32 @@ std::optional<LinkChange> ReadLinkChange(JsonObject& o) {
   return c;
 }
 
+nlohmann::json LatencyToJson(const LatencyDist& d) {
+  switch (d.kind) {
+    case LatencyDist::Kind::kConstant:
+      return FormatDuration(d.min_ns);
+    case LatencyDist::Kind::kUniform:
+      return {{"dist", "uniform"}, {"min", FormatDuration(d.min_ns)}, {"max", FormatDuration(d.max_ns)}};
+    case LatencyDist::Kind::kLongTail:
+      return {{"dist", "longtail"},
+              {"min", FormatDuration(d.min_ns)},
+              {"median", FormatDuration(d.median_ns)},
+              {"max", FormatDuration(d.max_ns)}};
+  }
+  return nullptr;
+}
+
+nlohmann::json LinkChangeToJson(const LinkChange& c) {
+  nlohmann::json o = nlohmann::json::object();
+  if (c.latency) o["latency"] = LatencyToJson(*c.latency);
+  if (c.loss) o["loss"] = *c.loss;
+  if (c.duplicate) o["duplicate"] = *c.duplicate;
+  if (c.reorder) o["reorder"] = *c.reorder;
+  if (c.reorder_delay_ns) o["reorder_delay"] = FormatDuration(*c.reorder_delay_ns);
+  if (c.fifo) o["mode"] = *c.fifo ? "fifo" : "datagram";
+  return o;
+}
+
 NodeId ReadNode(JsonObject& o, std::string_view key, int max_id) {
   o.Require(key);
   return static_cast<NodeId>(o.Int(key, 1, 1, max_id));

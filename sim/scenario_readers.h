@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nlohmann/json.hpp"
 #include "sim/json_reader.h"
 #include "sim/latency.h"
 #include "sim/network.h"
@@ -29,6 +30,10 @@ NodeId ReadNode(JsonObject& o, std::string_view key, int max_id);
 std::vector<std::vector<NodeId>> ReadGroups(JsonObject& o, int max_id);
 // latency, loss, duplicate, reorder, reorder_delay, mode: what is present.
 std::optional<LinkChange> ReadLinkChange(JsonObject& o);
+// The inverses, for writing scenarios (dsim shrink): what they write reads
+// back to the same value.
+nlohmann::json LatencyToJson(const LatencyDist& d);
+nlohmann::json LinkChangeToJson(const LinkChange& c);  // an object of the keys present
 // Declares every key in `all` and reports the first present one that is not
 // in `applicable` ("node" on a heal fault): a clearer error than "unknown".
 void RejectInapplicable(JsonObject& o, const std::vector<std::string>& all,

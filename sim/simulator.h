@@ -25,6 +25,7 @@
 #include "absl/functional/any_invocable.h"
 #include "sim/clock.h"
 #include "sim/disk.h"
+#include "sim/faults.h"
 #include "sim/event_queue.h"
 #include "sim/history.h"
 #include "sim/network.h"
@@ -178,6 +179,13 @@ class Simulator final : public Observer {
   uint64_t trace_hash() const { return trace_.hash(); }
   const SimStats& stats() const { return stats_; }
   const std::vector<FaultRecord>& fault_log() const { return fault_log_; }
+  // Every fault ApplyFault applied, as data, `at_ns` the time it was applied:
+  // the nemesis's choices as a plan (dsim shrink). Kept out of the trace.
+  void RecordAppliedFault(const Fault& f) {
+    applied_faults_.push_back(f);
+    applied_faults_.back().at_ns = now_;
+  }
+  const std::vector<Fault>& applied_faults() const { return applied_faults_; }
   // Writes the trace as JSON lines to `out` (nullptr: off).
   void SetTraceOutput(std::ostream* out) { trace_.SetOutput(out); }
   size_t pending_events() const { return queue_.size(); }
@@ -250,6 +258,7 @@ class Simulator final : public Observer {
   SimStats stats_;
   History history_;
   std::vector<FaultRecord> fault_log_;
+  std::vector<Fault> applied_faults_;
 };
 
 }  // namespace dsim

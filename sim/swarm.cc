@@ -37,9 +37,9 @@ nlohmann::json Draw(const SwarmRange& r, Rng& rng) {
   return nullptr;
 }
 
-// The source with `values` written at their pointers (objects on the way
-// are created).
-absl::StatusOr<nlohmann::json> Apply(const nlohmann::json& source, const nlohmann::ordered_json& values) {
+}  // namespace
+
+absl::StatusOr<nlohmann::json> ApplySwarmDraw(const nlohmann::json& source, const nlohmann::ordered_json& values) {
   nlohmann::json doc = source;
   for (const auto& [pointer, value] : values.items()) {
     try {
@@ -52,9 +52,11 @@ absl::StatusOr<nlohmann::json> Apply(const nlohmann::json& source, const nlohman
   return doc;
 }
 
+namespace {
+
 absl::StatusOr<Scenario> Load(const Scenario& base, const nlohmann::ordered_json& values,
                               const ProtocolRegistry& registry) {
-  absl::StatusOr<nlohmann::json> doc = Apply(base.source, values);
+  absl::StatusOr<nlohmann::json> doc = ApplySwarmDraw(base.source, values);
   if (!doc.ok()) return absl::InvalidArgumentError(absl::StrCat(base.file, ": ", doc.status().message()));
   const std::string what = values.dump();
   absl::StatusOr<Scenario> s = ParseScenario(doc->dump(), base.file, registry);

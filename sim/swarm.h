@@ -52,6 +52,10 @@ std::vector<SwarmRange> DefaultSwarm();
 // The values drawn for `seed`, in declaration order: {pointer: value}.
 nlohmann::ordered_json DrawSwarm(const std::vector<SwarmRange>& ranges, uint64_t seed);
 
+// `source` with `values` written at their pointers (objects on the way are
+// created): the document a seed's draw describes.
+absl::StatusOr<nlohmann::json> ApplySwarmDraw(const nlohmann::json& source, const nlohmann::ordered_json& values);
+
 // The scenario seed `seed` runs: `base` itself without ranges, otherwise
 // its source with the drawn values, loaded again (and its swarm_draw set).
 absl::StatusOr<Scenario> ScenarioForSeed(const Scenario& base, uint64_t seed, const ProtocolRegistry& registry);

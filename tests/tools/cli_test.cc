@@ -37,6 +37,11 @@ class CliTest : public ::testing::Test {
     return RunCli(args, registry_, {out_, err_});
   }
   static std::string Src(const std::string& rel) { return std::string(DSIM_SOURCE_DIR) + "/" + rel; }
+  static std::string TempPath(const std::string& name) { return ::testing::TempDir() + "/" + name; }
+  static std::string ReadFile(const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
   std::string Write(const std::string& name, const std::string& text) {
     const std::string path = ::testing::TempDir() + "/" + name;
     std::ofstream(path) << text;
@@ -570,6 +575,40 @@ TEST_F(CliTest, SchemaRewritesTheProtocolParts) {
   EXPECT_EQ(Run({"schema", Write("not.json", "[1, 2")}), 2);
   EXPECT_EQ(Run({"schema", "/nonexistent/schema.json"}), 2);
   EXPECT_EQ(Run({"schema"}), 2);
+}
+
+// dsim shrink as a user types it: the files
+// they write, and a one-line error with exit 2 for every bad input.
+TEST_F(CliTest, ShrinkWritesAScenarioThatReplaysTheFailure) {
+  const std::string bug = Src("scenarios/zab/bugs/ack_before_persist.json");
+  const std::string min = TempPath("min.json");
+  ASSERT_EQ(Run({"shrink", bug, "--seed=153", "--find=agreement", "--out=" + min, "--budget=200"}), 0) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("agreement still fails"));
+  EXPECT_THAT(out_.str(), HasSubstr("before    18 faults"));
+  EXPECT_THAT(out_.str(), HasSubstr("replay    dsim run " + min));
+  // The shrunk scenario meets its expect: agreement fails, as it says.
+  EXPECT_EQ(Run({"run", min}), 0) << out_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("FAIL agreement"));
+  // Without --out the scenario goes to stdout, the summary to stderr.
+  ASSERT_EQ(Run({"shrink", bug, "--seed=153", "--budget=20", "--noprogress"}), 0) << err_.str();
+  EXPECT_TRUE(nlohmann::json::accept(out_.str())) << out_.str();
+  EXPECT_THAT(err_.str(), HasSubstr("budget spent"));
+}
+
+TEST_F(CliTest, ShrinkRejectsBadInput) {
+  const std::string bug = Src("scenarios/zab/bugs/ack_before_persist.json");
+  EXPECT_EQ(Run({"shrink", bug}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("--seed=N names the failing seed"));
+  EXPECT_EQ(Run({"shrink", bug, "--seed=153", "--budget=1"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("--budget=1"));
+  EXPECT_EQ(Run({"shrink", bug, "--seed=153", "--budget=soon"}), 2);
+  EXPECT_EQ(Run({"shrink", bug, "--seed=153", "--find=nonsense"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("runs no such check"));
+  EXPECT_EQ(Run({"shrink", Src("scenarios/zab/crash_slow_disk.json"), "--seed=1"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("fails no check"));
+  EXPECT_EQ(Run({"shrink", bug, "--seed=153", "--out=/nonexistent/dir/min.json"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("cannot write"));
+  EXPECT_EQ(Run({"shrink", Src("no/such/file.json"), "--seed=1"}), 2);
 }
 
 }  // namespace

@@ -35,6 +35,8 @@ ABSL_FLAG(int64_t, max_seeds, 1000, "seeds a stream runs before it gives up");
 ABSL_FLAG(std::string, find, "",
           "count a seed as found only when this check fails on evidence (not undecided); default: any "
           "unmet expectation");
+ABSL_FLAG(std::string, budget, "500",
+          "how long to shrink: a number of runs (deterministic) or a wall-clock duration such as \"60s\"");
 ABSL_FLAG(bool, resume, false, "skip the seeds already in --out and append the rest to it");
 ABSL_FLAG(std::string, model, "",
           "the sequential specification: register, cas-register, multi-register, kv, mutex, zookeeper");
@@ -88,6 +90,17 @@ const std::map<std::string, Command>& Commands() {
         "the median and the worst seeds-to-find and the CPU time per find. Exit 0 when\n"
         "every stream found a failure within --max-seeds, 1 otherwise, 2 on bad input.",
         {"streams", "max_seeds", "jobs", "swarm", "find"}}},
+      {"shrink",
+       {"dsim shrink FILE --seed=N [--find=CHECK] [--out=MIN.json] [--budget=RUNS|DURATION] [--swarm]",
+        "Shrinks a failing seed to a small standalone scenario: the nemesis becomes the\n"
+        "explicit plan of faults it applied, then faults are dropped and shortened, the\n"
+        "run cut, clients, keys and servers taken away and the network simplified, as\n"
+        "long as the same check (--find, or the run's first violation) still fails on\n"
+        "evidence on the same seed. Writes the scenario (with its seed and an expect\n"
+        "naming the violation) to --out or stdout, and what it removed. The same input\n"
+        "and a budget of runs give the same output. Exit 0 when shrunk, 2 on bad input\n"
+        "or a seed that does not fail.",
+        {"seed", "find", "out", "budget", "progress", "swarm"}}},
       {"merge",
        {"dsim merge A.jsonl B.jsonl ... [--seeds=A..B]",
         "Merges the --out files of fuzz shards into the summary one machine would have\n"
@@ -325,6 +338,7 @@ int RunCli(const std::vector<std::string>& args, const ProtocolRegistry& registr
   if (command == "diff") return DiffCommand(positional, io);
   if (command == "merge") return MergeCommand(positional, io);
   if (command == "hunt") return HuntCommand(positional, registry, io);
+  if (command == "shrink") return ShrinkCommand(positional, registry, io);
   if (command == "replay") return ReplayTableCommand(positional, registry, io);
   if (command == "check") return CheckCommand(positional, io);
   if (command == "schema") return SchemaCommand(positional, registry, io);

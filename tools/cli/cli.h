@@ -38,6 +38,7 @@ int FuzzCommand(const std::vector<std::string>& positional, const ProtocolRegist
                 CliIo io);
 int DiffCommand(const std::vector<std::string>& positional, CliIo io);
 int HuntCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry, CliIo io);
+int ShrinkCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry, CliIo io);
 int MergeCommand(const std::vector<std::string>& positional, CliIo io);
 int ReplayTableCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
                        CliIo io);

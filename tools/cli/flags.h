@@ -20,6 +20,7 @@ ABSL_DECLARE_FLAG(bool, progress);
 ABSL_DECLARE_FLAG(std::string, shard);
 ABSL_DECLARE_FLAG(std::string, for);
 ABSL_DECLARE_FLAG(bool, resume);
+ABSL_DECLARE_FLAG(std::string, budget);
 ABSL_DECLARE_FLAG(bool, swarm);
 ABSL_DECLARE_FLAG(int32_t, streams);
 ABSL_DECLARE_FLAG(int64_t, max_seeds);
