@@ -210,8 +210,8 @@ void Simulator::Handle(NodeState& n, uint32_t slot) {
     trace_.Mix(n.lamport);
     if (trace_.writing()) {
       trace_.WriteLine(absl::StrFormat(
-          R"({"t":%d,"ev":"deliver","node":%d,"from":%d,"type":"%s","bytes":%d,"lc":%d})",
-          now_, id, r.from, type_names_[r.msg_type], current_payload_.size(), n.lamport));
+          R"({"t":%d,"ev":"deliver","node":%d,"from":%d,"type":"%s","bytes":%d,"lc":%d,"sent":%d})",
+          now_, id, r.from, type_names_[r.msg_type], current_payload_.size(), n.lamport, r.tag));
     }
     const Envelope env{r.from, r.msg_type, current_payload_, r.tag};
     n.process->OnMessage(n.ctx, env);
@@ -229,6 +229,7 @@ void Simulator::Handle(NodeState& n, uint32_t slot) {
     }
     n.process->OnTimer(n.ctx, tid, r.tag);
   }
+  TraceCpu(id, n);
   n.busy_until_ns = now_ + n.charged_ns + options_.step_ns;
   n.charged_ns = 0;
 }
@@ -239,8 +240,8 @@ void Simulator::Drop(const EventRecord& r, DropReason reason) {
   trace_.Mix(static_cast<uint64_t>(now_));
   if (trace_.writing()) {
     trace_.WriteLine(absl::StrFormat(
-        R"({"t":%d,"ev":"drop","from":%d,"to":%d,"type":"%s","reason":"%s"})", now_,
-        r.from, r.node, type_names_[r.msg_type], DropReasonName(reason)));
+        R"({"t":%d,"ev":"drop","from":%d,"to":%d,"type":"%s","reason":"%s","sent":%d})", now_,
+        r.from, r.node, type_names_[r.msg_type], DropReasonName(reason), r.tag));
   }
 }
 
@@ -277,8 +278,17 @@ void Simulator::Boot(NodeId id) {
   ++stats_.events;
   n.charged_ns = 0;
   n.process->OnStart(n.ctx);
+  TraceCpu(id, n);
   n.busy_until_ns = now_ + n.charged_ns + options_.step_ns;
   n.charged_ns = 0;
+}
+
+void Simulator::TraceCpu(NodeId id, const NodeState& n) {
+  // Only the written trace says it (a handler's CPU beyond the step is already
+  // in the times of what it sent); rare: most handlers charge nothing.
+  if (trace_.writing() && n.charged_ns > 0) {
+    trace_.WriteLine(absl::StrFormat(R"({"t":%d,"ev":"cpu","node":%d,"ns":%d})", now_, id, n.charged_ns));
+  }
 }
 
 void Simulator::TraceNodeEvent(const char* what, NodeId id) {
@@ -465,8 +475,8 @@ void Simulator::Record(NodeId id, HistoryEvent&& e) {
   trace_.MixString(value_text_);
   if (trace_.writing()) {
     trace_.WriteLine(absl::StrFormat(
-        R"({"t":%d,"ev":"op","process":%d,"type":"%s","f":"%s","key":%s,"value":%s})", now_,
-        e.process, OpTypeName(e.type), e.f,
+        R"({"t":%d,"ev":"op","client":%d,"process":%d,"type":"%s","f":"%s","key":%s,"value":%s})", now_,
+        id, e.process, OpTypeName(e.type), e.f,
         e.key ? nlohmann::json(*e.key).dump() : "null", e.value.ToJson().dump()));
   }
   history_.push_back(std::move(e));

@@ -229,6 +229,7 @@ class Simulator final : public Observer {
   void Note(NodeId id, std::string_view kind, int64_t a, int64_t b, int64_t c);
   ObservationStamp MakeStamp(NodeId id) const;
   void Record(NodeId id, HistoryEvent&& e);
+  void TraceCpu(NodeId id, const NodeState& n);
   void TraceNodeEvent(const char* what, NodeId id);
 
   SimOptions options_;

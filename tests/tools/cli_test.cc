@@ -577,7 +577,7 @@ TEST_F(CliTest, SchemaRewritesTheProtocolParts) {
   EXPECT_EQ(Run({"schema"}), 2);
 }
 
-// dsim shrink as a user types it: the files
+// dsim shrink and --perfetto as a user types them: the files
 // they write, and a one-line error with exit 2 for every bad input.
 TEST_F(CliTest, ShrinkWritesAScenarioThatReplaysTheFailure) {
   const std::string bug = Src("scenarios/zab/bugs/ack_before_persist.json");
@@ -609,6 +609,16 @@ TEST_F(CliTest, ShrinkRejectsBadInput) {
   EXPECT_EQ(Run({"shrink", bug, "--seed=153", "--out=/nonexistent/dir/min.json"}), 2);
   EXPECT_THAT(err_.str(), HasSubstr("cannot write"));
   EXPECT_EQ(Run({"shrink", Src("no/such/file.json"), "--seed=1"}), 2);
+}
+
+TEST_F(CliTest, RunWritesPerfettoAlongsideTheTrace) {
+  const std::string file = Src("scenarios/heartbeat/partition.json");
+  const std::string perfetto = TempPath("run.perfetto.json"), trace = TempPath("run.jsonl");
+  ASSERT_EQ(Run({"run", file, "--perfetto=" + perfetto, "--trace=" + trace}), 0) << err_.str();
+  EXPECT_TRUE(nlohmann::json::parse(ReadFile(perfetto)).contains("traceEvents"));
+  EXPECT_GT(ReadFile(trace).size(), 1000u) << "the trace file is still written";
+  EXPECT_EQ(Run({"run", file, "--perfetto=/nonexistent/dir/x.json"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("--perfetto=/nonexistent/dir/x.json: cannot write the file"));
 }
 
 }  // namespace

@@ -15,6 +15,8 @@
 
 ABSL_FLAG(std::string, seed, "", "run with this seed instead of the scenario's (0 to 18446744073709551615)");
 ABSL_FLAG(std::string, trace, "", "write the run's trace as JSON lines to this file");
+ABSL_FLAG(std::string, perfetto, "",
+          "write the run as Chrome trace-event JSON (open it in ui.perfetto.dev or chrome://tracing)");
 ABSL_FLAG(std::string, history, "", "write the client history as dsim JSON to this file");
 ABSL_FLAG(bool, json, false, "print one JSON object instead of the text summary");
 ABSL_FLAG(std::string, seeds, "", "the seeds to run: A..B (inclusive) or N");
@@ -67,11 +69,12 @@ struct Command {
 const std::map<std::string, Command>& Commands() {
   static const auto* commands = new std::map<std::string, Command>{
       {"run",
-       {"dsim run FILE [--seed=N] [--trace=FILE.jsonl] [--history=FILE.json] [--json] [--swarm]",
+       {"dsim run FILE [--seed=N] [--trace=FILE.jsonl] [--history=FILE.json] [--perfetto=FILE.json] [--json]\n"
+        "         [--swarm]",
         "Runs one scenario and prints a summary ending in the verdict and the trace\n"
         "hash. Exit 0 when the scenario's expectations hold, 1 when a check or an\n"
         "expectation fails, 2 on bad input.",
-        {"seed", "trace", "history", "json", "swarm"}}},
+        {"seed", "trace", "history", "perfetto", "json", "swarm"}}},
       {"fuzz",
        {"dsim fuzz FILE --seeds=A..B [--jobs=J] [--out=FILE.jsonl] [--shard=K/N] [--for=DURATION] [--resume]\n"
         "          [--swarm]",

@@ -1,6 +1,8 @@
-// dsim run FILE [--seed=N] [--trace=FILE.jsonl] [--history=FILE.json] [--json] [--swarm]
+// dsim run FILE [--seed=N] [--trace=FILE.jsonl] [--history=FILE.json] [--perfetto=FILE.json]
+//               [--json] [--swarm]
 #include <chrono>
 #include <fstream>
+#include <sstream>
 
 #include "absl/flags/flag.h"
 #include "sim/runner.h"
@@ -8,14 +10,47 @@
 #include "sim/swarm.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/flags.h"
+#include "tools/cli/perfetto.h"
 #include "tools/cli/report.h"
 
 namespace dsim {
+namespace {
 
-int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
-               CliIo io) {
+// An output file named by a flag, opened before the run so that a bad path
+// fails at once, not after it.
+class Output {
+ public:
+  Output(const char* command, const char* flag, std::string path) : command_(command), flag_(flag), path_(std::move(path)) {}
+  bool wanted() const { return !path_.empty(); }
+  bool Open(std::ostream& err) {
+    if (!wanted()) return true;
+    file_.open(path_, std::ios::binary | std::ios::trunc);
+    if (!file_) err << "dsim " << command_ << ": --" << flag_ << "=" << path_ << ": cannot write the file\n";
+    return static_cast<bool>(file_);
+  }
+  std::ofstream& stream() { return file_; }
+  // Closes the file; false (said on err) when the write failed.
+  bool Close(std::ostream& err, const absl::Status& written = absl::OkStatus()) {
+    if (!file_.is_open()) return true;
+    file_.close();
+    if (written.ok() && file_) return true;
+    err << "dsim " << command_ << ": --" << flag_ << "=" << path_ << ": "
+        << (written.ok() ? "the write failed (disk full?)" : written.message()) << "\n";
+    return false;
+  }
+
+ private:
+  const char* command_;
+  const char* flag_;
+  std::string path_;
+  std::ofstream file_;
+};
+
+// Runs one seed of FILE and writes what the flags ask for.
+int RunAndWrite(const char* command, const std::vector<std::string>& positional, const ProtocolRegistry& registry,
+                CliIo io) {
   if (positional.size() != 1) {
-    io.err << "dsim run: expected one scenario file (see dsim run --help)\n";
+    io.err << "dsim " << command << ": expected one scenario file (see dsim " << command << " --help)\n";
     return kExitBadInput;
   }
   absl::StatusOr<Scenario> s = LoadScenarioWithFlags(positional[0], registry);
@@ -27,29 +62,24 @@ int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistr
   if (const std::string text = absl::GetFlag(FLAGS_seed); !text.empty()) {
     absl::StatusOr<uint64_t> seed = ParseSeed(text);
     if (!seed.ok()) {
-      io.err << "dsim run: " << seed.status().message() << "\n";
+      io.err << "dsim " << command << ": " << seed.status().message() << "\n";
       return kExitBadInput;
     }
     options.seed = *seed;
   }
-  std::ofstream trace;
-  if (const std::string path = absl::GetFlag(FLAGS_trace); !path.empty()) {
-    trace.open(path, std::ios::binary | std::ios::trunc);
-    if (!trace) {
-      io.err << "dsim run: --trace=" << path << ": cannot write the file\n";
-      return kExitBadInput;
-    }
-    options.trace = &trace;
+  Output trace(command, "trace", absl::GetFlag(FLAGS_trace));
+  Output history(command, "history", absl::GetFlag(FLAGS_history));
+  Output perfetto(command, "perfetto", absl::GetFlag(FLAGS_perfetto));
+  for (Output* o : {&trace, &history, &perfetto}) {
+    if (!o->Open(io.err)) return kExitBadInput;
   }
-  // Opened before the run, so that a bad path fails at once, not after it.
-  const std::string history_path = absl::GetFlag(FLAGS_history);
-  std::ofstream history;
-  if (!history_path.empty()) {
-    history.open(history_path, std::ios::binary | std::ios::trunc);
-    if (!history) {
-      io.err << "dsim run: --history=" << history_path << ": cannot write the file\n";
-      return kExitBadInput;
-    }
+  // The viewers are made from the JSON-lines trace, kept in memory for them.
+  std::stringstream lines;
+  const bool viewers = perfetto.wanted();
+  if (viewers) {
+    options.trace = &lines;
+  } else if (trace.wanted()) {
+    options.trace = &trace.stream();
   }
   if (!s->swarm.empty()) {  // this seed's own configuration
     absl::StatusOr<Scenario> derived = ScenarioForSeed(*s, options.seed.value_or(s->seed), registry);
@@ -63,20 +93,16 @@ int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistr
   const RunReport report = RunScenario(*s, options);
   const double wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  if (history.is_open()) {
-    history << HistoryToJson(report.history);
-    history.close();
-    if (!history) {
-      io.err << "dsim run: --history=" << history_path << ": the write failed (disk full?)\n";
-      return kExitBadInput;
-    }
-  }
-  if (trace.is_open()) {
-    trace.close();
-    if (!trace) {
-      io.err << "dsim run: --trace=" << absl::GetFlag(FLAGS_trace) << ": the write failed (disk full?)\n";
-      return kExitBadInput;
-    }
+  if (history.wanted()) history.stream() << HistoryToJson(report.history);
+  if (!history.Close(io.err)) return kExitBadInput;
+  if (viewers && trace.wanted()) trace.stream() << lines.str();
+  if (!trace.Close(io.err)) return kExitBadInput;
+  if (perfetto.wanted()) {
+    lines.clear();
+    lines.seekg(0);
+    const absl::Status written = WritePerfetto(
+        lines, {.num_servers = s->sim.num_servers, .step_ns = s->sim.step_ns, .title = s->name}, perfetto.stream());
+    if (!perfetto.Close(io.err, written)) return kExitBadInput;
   }
   if (absl::GetFlag(FLAGS_json)) {
     io.out << ReportJson(report, wall_ms).dump() << "\n";
@@ -84,6 +110,12 @@ int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistr
     PrintReport(*s, report, wall_ms, io.out);
   }
   return report.pass ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry, CliIo io) {
+  return RunAndWrite("run", positional, registry, io);
 }
 
 }  // namespace dsim
