@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "nlohmann/json.hpp"
@@ -49,6 +50,9 @@ struct CheckResult {
   // Failed because the checker ran out of budget, not on evidence: no bug
   // was shown (dsim hunt does not count it as a find).
   bool undecided = false;
+  // The client operations the witness names, by process and invocation
+  // time: what a viewer (dsim report) draws the witness on.
+  std::vector<std::pair<int32_t, int64_t>> witness_ops;
 };
 
 // What a run reports at its end.
@@ -60,6 +64,10 @@ class RunOutcome {
   // A check that could not decide within its budget: it fails, as undecided.
   void Undecided(std::string name, std::string detail) {
     checks_.push_back({std::move(name), false, std::move(detail), true});
+  }
+  // Names the operations of the witness of the check reported last.
+  void WitnessOps(std::vector<std::pair<int32_t, int64_t>> ops) {
+    if (!checks_.empty()) checks_.back().witness_ops = std::move(ops);
   }
   void Fact(std::string name, nlohmann::json value) { facts_[std::move(name)] = std::move(value); }
   void Summary(std::string line) { summary_.push_back(std::move(line)); }

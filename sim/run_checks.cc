@@ -53,6 +53,13 @@ void ReportLinearizability(const History& h, const Model& model, const Lineariza
       out.Check(r.check, false,
                 absl::StrFormat("not linearizable: %s cannot take effect in any state it could meet",
                                 res->witness->blocked.Describe()));
+      std::vector<std::pair<int32_t, int64_t>> named;
+      auto name = [&](const Operation& o) {
+        if (o.call >= 0 && o.call < static_cast<int64_t>(h.size())) named.emplace_back(o.process, h[o.call].time_ns);
+      };
+      name(res->witness->blocked);
+      for (const Operation& o : res->witness->concurrent) name(o);
+      out.WitnessOps(std::move(named));
       std::string text = res->witness->ToText();
       while (!text.empty() && text.back() == '\n') text.pop_back();
       out.Summary(absl::StrFormat("%s witness:\n    %s", r.witness.empty() ? r.check : r.witness,

@@ -577,7 +577,7 @@ TEST_F(CliTest, SchemaRewritesTheProtocolParts) {
   EXPECT_EQ(Run({"schema"}), 2);
 }
 
-// dsim shrink and --perfetto as a user types them: the files
+// dsim shrink, dsim report and --perfetto as a user types them: the files
 // they write, and a one-line error with exit 2 for every bad input.
 TEST_F(CliTest, ShrinkWritesAScenarioThatReplaysTheFailure) {
   const std::string bug = Src("scenarios/zab/bugs/ack_before_persist.json");
@@ -611,14 +611,22 @@ TEST_F(CliTest, ShrinkRejectsBadInput) {
   EXPECT_EQ(Run({"shrink", Src("no/such/file.json"), "--seed=1"}), 2);
 }
 
-TEST_F(CliTest, RunWritesPerfettoAlongsideTheTrace) {
+TEST_F(CliTest, RunWritesPerfettoAndReportAlongsideTheTrace) {
   const std::string file = Src("scenarios/heartbeat/partition.json");
-  const std::string perfetto = TempPath("run.perfetto.json"), trace = TempPath("run.jsonl");
-  ASSERT_EQ(Run({"run", file, "--perfetto=" + perfetto, "--trace=" + trace}), 0) << err_.str();
+  const std::string perfetto = TempPath("run.perfetto.json"), html = TempPath("run.html");
+  const std::string trace = TempPath("run.jsonl");
+  ASSERT_EQ(Run({"run", file, "--perfetto=" + perfetto, "--report=" + html, "--trace=" + trace}), 0) << err_.str();
   EXPECT_TRUE(nlohmann::json::parse(ReadFile(perfetto)).contains("traceEvents"));
+  EXPECT_THAT(ReadFile(html), HasSubstr("heartbeat-partition"));
   EXPECT_GT(ReadFile(trace).size(), 1000u) << "the trace file is still written";
+  // The same run as dsim report.
+  ASSERT_EQ(Run({"report", file, "--out=" + html}), 0) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("report    " + html + " (pass, seed 1)"));
+  EXPECT_EQ(Run({"report", file}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("--out=RUN.html"));
   EXPECT_EQ(Run({"run", file, "--perfetto=/nonexistent/dir/x.json"}), 2);
   EXPECT_THAT(err_.str(), HasSubstr("--perfetto=/nonexistent/dir/x.json: cannot write the file"));
+  EXPECT_EQ(Run({"report", file, "--out=/nonexistent/dir/x.html"}), 2);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// The Perfetto export on real runs: the structure the viewer needs, every
-// event of the run accounted for.
+// The Perfetto export and the HTML report, on real runs: the structure the
+// viewers need, every event of the run accounted for. The report in a
+// browser is tests/tools/report_browser_test.sh.
 #include <map>
 #include <set>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "nlohmann/json.hpp"
 #include "sim/runner.h"
 #include "tests/testing/scenario_test_base.h"
+#include "tools/cli/html_report.h"
 #include "tools/cli/perfetto.h"
 #include "tools/cli/trace_model.h"
 
@@ -94,10 +96,15 @@ TEST_F(ViewersTest, SameSeedSameFilesAndTheTraceHashUnchanged) {
   const RunReport b = Run("zab/bugs/ack_before_persist.json", 153);
   std::stringstream lines_b = Lines();
   EXPECT_EQ(lines_a.str(), lines_b.str());
-  std::stringstream perfetto_a, perfetto_b;
+  std::stringstream perfetto_a, perfetto_b, html_a, html_b;
   ASSERT_TRUE(WritePerfetto(lines_a, {.num_servers = 3}, perfetto_a).ok());
   ASSERT_TRUE(WritePerfetto(lines_b, {.num_servers = 3}, perfetto_b).ok());
   EXPECT_EQ(perfetto_a.str(), perfetto_b.str());
+  lines_a = Lines();
+  lines_b = Lines();
+  ASSERT_TRUE(WriteHtmlReport(scenario_, a, lines_a, html_a).ok());
+  ASSERT_TRUE(WriteHtmlReport(scenario_, b, lines_b, html_b).ok());
+  EXPECT_EQ(html_a.str(), html_b.str());
 }
 
 TEST_F(ViewersTest, TraceModelMatchesTheRunsCounts) {
@@ -126,6 +133,35 @@ TEST_F(ViewersTest, UnreadableTraceLineIsNamed) {
   EXPECT_THAT(m.status().message(), HasSubstr("trace line 2"));
   std::stringstream orphan("{\"t\":1,\"ev\":\"deliver\",\"node\":2,\"from\":1,\"type\":\"x\",\"sent\":7}\n");
   EXPECT_THAT(ReadTrace(orphan, 10).status().message(), HasSubstr("never sent"));
+}
+
+// The report is one file: its data inline, nothing fetched, the witness's
+// operations named so that the page can draw them.
+TEST_F(ViewersTest, ReportIsSelfContainedAndCarriesTheWitness) {
+  const RunReport r = Run("paxos/bugs/lease_without_margin.json", 4);
+  ASSERT_FALSE(r.pass);
+  std::stringstream in = Lines();
+  std::stringstream out;
+  ASSERT_TRUE(WriteHtmlReport(scenario_, r, in, out).ok());
+  const std::string page = out.str();
+  EXPECT_THAT(page, Not(HasSubstr("http://")));
+  EXPECT_THAT(page, Not(HasSubstr("https://")));
+  EXPECT_THAT(page, Not(HasSubstr("<script src")));
+  EXPECT_THAT(page, Not(HasSubstr("/*DSIM_DATA*/")));
+  const std::string open = "<script type=\"application/json\" id=\"data\">";
+  const size_t from = page.find(open);
+  ASSERT_NE(from, std::string::npos);
+  const size_t to = page.find("</script>", from);
+  const nlohmann::json data = nlohmann::json::parse(page.substr(from + open.size(), to - from - open.size()));
+  EXPECT_EQ(data["meta"]["seed"], 4);
+  EXPECT_EQ(data["meta"]["verdict"], "fail");
+  EXPECT_FALSE(data["witness_ops"].empty()) << "the stale read and its concurrent operations";
+  EXPECT_EQ(data["nodes"].size(), 9u);
+  EXPECT_EQ(data["handlers"].size(), r.stats.events);
+  bool named = false;
+  for (const nlohmann::json& v : data["violations"]) named |= v["check"] == "linearizable";
+  EXPECT_TRUE(named);
+  EXPECT_FALSE(data["bands"].empty()) << "the nemesis partitioned the servers";
 }
 
 }  // namespace

@@ -17,6 +17,8 @@ ABSL_FLAG(std::string, seed, "", "run with this seed instead of the scenario's (
 ABSL_FLAG(std::string, trace, "", "write the run's trace as JSON lines to this file");
 ABSL_FLAG(std::string, perfetto, "",
           "write the run as Chrome trace-event JSON (open it in ui.perfetto.dev or chrome://tracing)");
+ABSL_FLAG(std::string, report, "",
+          "write the run as one self-contained HTML file: space-time diagram, history, witness");
 ABSL_FLAG(std::string, history, "", "write the client history as dsim JSON to this file");
 ABSL_FLAG(bool, json, false, "print one JSON object instead of the text summary");
 ABSL_FLAG(std::string, seeds, "", "the seeds to run: A..B (inclusive) or N");
@@ -69,12 +71,21 @@ struct Command {
 const std::map<std::string, Command>& Commands() {
   static const auto* commands = new std::map<std::string, Command>{
       {"run",
-       {"dsim run FILE [--seed=N] [--trace=FILE.jsonl] [--history=FILE.json] [--perfetto=FILE.json] [--json]\n"
-        "         [--swarm]",
+       {"dsim run FILE [--seed=N] [--trace=FILE.jsonl] [--history=FILE.json] [--perfetto=FILE.json]\n"
+        "         [--report=FILE.html] [--json] [--swarm]",
         "Runs one scenario and prints a summary ending in the verdict and the trace\n"
         "hash. Exit 0 when the scenario's expectations hold, 1 when a check or an\n"
         "expectation fails, 2 on bad input.",
-        {"seed", "trace", "history", "perfetto", "json", "swarm"}}},
+        {"seed", "trace", "history", "perfetto", "report", "json", "swarm"}}},
+      {"report",
+       {"dsim report FILE [--seed=N] --out=RUN.html [--swarm]",
+        "Runs one seed and writes it as one self-contained HTML file (no network\n"
+        "access): a space-time diagram with a lane per node, messages, drops,\n"
+        "duplicates, handler time, crashes, pauses and network faults, each node's\n"
+        "local clock on hover; the client history and its latency over time with the\n"
+        "fault periods shaded; the checks' witness drawn on both. Zoom with the wheel,\n"
+        "pan by dragging, search by node or message type. Exit as dsim run.",
+        {"seed", "out", "swarm"}}},
       {"fuzz",
        {"dsim fuzz FILE --seeds=A..B [--jobs=J] [--out=FILE.jsonl] [--shard=K/N] [--for=DURATION] [--resume]\n"
         "          [--swarm]",
@@ -337,6 +348,7 @@ int RunCli(const std::vector<std::string>& args, const ProtocolRegistry& registr
     }
   }
   if (command == "run") return RunCommand(positional, registry, io);
+  if (command == "report") return ReportCommand(positional, registry, io);
   if (command == "fuzz") return FuzzCommand(positional, registry, io);
   if (command == "diff") return DiffCommand(positional, io);
   if (command == "merge") return MergeCommand(positional, io);

@@ -34,6 +34,7 @@ int RunCli(const std::vector<std::string>& args, const ProtocolRegistry& registr
 // parsed into the absl flags.
 int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
                CliIo io);
+int ReportCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry, CliIo io);
 int FuzzCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
                 CliIo io);
 int DiffCommand(const std::vector<std::string>& positional, CliIo io);

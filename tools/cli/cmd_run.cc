@@ -1,5 +1,6 @@
 // dsim run FILE [--seed=N] [--trace=FILE.jsonl] [--history=FILE.json] [--perfetto=FILE.json]
-//               [--json] [--swarm]
+//               [--report=FILE.html] [--json] [--swarm]
+// dsim report FILE [--seed=N] --out=RUN.html [--swarm]
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "sim/swarm.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/flags.h"
+#include "tools/cli/html_report.h"
 #include "tools/cli/perfetto.h"
 #include "tools/cli/report.h"
 
@@ -46,9 +48,10 @@ class Output {
   std::ofstream file_;
 };
 
-// Runs one seed of FILE and writes what the flags ask for.
+// Runs one seed of FILE and writes what the flags ask for; `report_path`
+// is the HTML report's. `summary`: print the run's summary (dsim run).
 int RunAndWrite(const char* command, const std::vector<std::string>& positional, const ProtocolRegistry& registry,
-                CliIo io) {
+                CliIo io, const char* report_flag, const std::string& report_path, bool summary) {
   if (positional.size() != 1) {
     io.err << "dsim " << command << ": expected one scenario file (see dsim " << command << " --help)\n";
     return kExitBadInput;
@@ -67,15 +70,16 @@ int RunAndWrite(const char* command, const std::vector<std::string>& positional,
     }
     options.seed = *seed;
   }
-  Output trace(command, "trace", absl::GetFlag(FLAGS_trace));
-  Output history(command, "history", absl::GetFlag(FLAGS_history));
-  Output perfetto(command, "perfetto", absl::GetFlag(FLAGS_perfetto));
-  for (Output* o : {&trace, &history, &perfetto}) {
+  Output trace(command, "trace", summary ? absl::GetFlag(FLAGS_trace) : "");
+  Output history(command, "history", summary ? absl::GetFlag(FLAGS_history) : "");
+  Output perfetto(command, "perfetto", summary ? absl::GetFlag(FLAGS_perfetto) : "");
+  Output html(command, report_flag, report_path);
+  for (Output* o : {&trace, &history, &perfetto, &html}) {
     if (!o->Open(io.err)) return kExitBadInput;
   }
   // The viewers are made from the JSON-lines trace, kept in memory for them.
   std::stringstream lines;
-  const bool viewers = perfetto.wanted();
+  const bool viewers = perfetto.wanted() || html.wanted();
   if (viewers) {
     options.trace = &lines;
   } else if (trace.wanted()) {
@@ -104,7 +108,16 @@ int RunAndWrite(const char* command, const std::vector<std::string>& positional,
         lines, {.num_servers = s->sim.num_servers, .step_ns = s->sim.step_ns, .title = s->name}, perfetto.stream());
     if (!perfetto.Close(io.err, written)) return kExitBadInput;
   }
-  if (absl::GetFlag(FLAGS_json)) {
+  if (html.wanted()) {
+    lines.clear();
+    lines.seekg(0);
+    const absl::Status written = WriteHtmlReport(*s, report, lines, html.stream());
+    if (!html.Close(io.err, written)) return kExitBadInput;
+  }
+  if (!summary) {
+    io.out << "report    " << report_path << " (" << (report.pass ? "pass" : "fail") << ", seed " << report.seed
+           << ")\n";
+  } else if (absl::GetFlag(FLAGS_json)) {
     io.out << ReportJson(report, wall_ms).dump() << "\n";
   } else {
     PrintReport(*s, report, wall_ms, io.out);
@@ -115,7 +128,16 @@ int RunAndWrite(const char* command, const std::vector<std::string>& positional,
 }  // namespace
 
 int RunCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry, CliIo io) {
-  return RunAndWrite("run", positional, registry, io);
+  return RunAndWrite("run", positional, registry, io, "report", absl::GetFlag(FLAGS_report), /*summary=*/true);
+}
+
+int ReportCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry, CliIo io) {
+  const std::string out = absl::GetFlag(FLAGS_out);
+  if (out.empty()) {
+    io.err << "dsim report: --out=RUN.html names the file to write\n";
+    return kExitBadInput;
+  }
+  return RunAndWrite("report", positional, registry, io, "out", out, /*summary=*/false);
 }
 
 }  // namespace dsim

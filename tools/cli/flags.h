@@ -12,6 +12,7 @@ ABSL_DECLARE_FLAG(std::string, seed);
 ABSL_DECLARE_FLAG(std::string, trace);
 ABSL_DECLARE_FLAG(std::string, history);
 ABSL_DECLARE_FLAG(std::string, perfetto);
+ABSL_DECLARE_FLAG(std::string, report);
 ABSL_DECLARE_FLAG(bool, json);
 ABSL_DECLARE_FLAG(std::string, seeds);
 ABSL_DECLARE_FLAG(int32_t, jobs);
