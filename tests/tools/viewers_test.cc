@@ -162,6 +162,18 @@ TEST_F(ViewersTest, ReportIsSelfContainedAndCarriesTheWitness) {
   for (const nlohmann::json& v : data["violations"]) named |= v["check"] == "linearizable";
   EXPECT_TRUE(named);
   EXPECT_FALSE(data["bands"].empty()) << "the nemesis partitioned the servers";
+  // Drops say why and when: the partitions dropped messages at their send.
+  ASSERT_FALSE(data["drop_reasons"].empty());
+  size_t drops = 0;
+  for (const nlohmann::json& m : data["messages"]) {
+    ASSERT_EQ(m.size(), 8u);
+    if (m[5].get<int>() & 1) {
+      ++drops;
+      EXPECT_GE(m[6].get<int>(), 0);
+      EXPECT_GE(m[7].get<int64_t>(), m[0].get<int64_t>());
+    }
+  }
+  EXPECT_EQ(drops, r.stats.messages_dropped);
 }
 
 }  // namespace

@@ -152,16 +152,23 @@ absl::Status WriteHtmlReport(const Scenario& s, const RunReport& r, std::istream
   }
   d["nodes"] = nodes;
 
-  std::map<std::string, int> type_index;
-  Json types = Json::array();
+  std::map<std::string, int> type_index, reason_index;
+  Json types = Json::array(), reasons = Json::array();
   Json messages = Json::array();
   for (const TraceModel::Message& msg : m->messages) {
     auto [it, added] = type_index.emplace(msg.type, static_cast<int>(types.size()));
     if (added) types.push_back(msg.type);
     const int flags = (msg.dropped.empty() ? 0 : 1) | (msg.duplicate ? 2 : 0);
-    messages.push_back({msg.sent_ns, msg.from, msg.to, msg.delivered_ns, it->second, flags});
+    int reason = -1;
+    if (!msg.dropped.empty()) {
+      auto [r, fresh] = reason_index.emplace(msg.dropped, static_cast<int>(reasons.size()));
+      if (fresh) reasons.push_back(msg.dropped);
+      reason = r->second;
+    }
+    messages.push_back({msg.sent_ns, msg.from, msg.to, msg.delivered_ns, it->second, flags, reason, msg.dropped_ns});
   }
   d["types"] = types;
+  d["drop_reasons"] = reasons;
   d["messages"] = messages;
   Json handlers = Json::array();
   for (const TraceModel::Handler& h : m->handlers) handlers.push_back({h.t_ns, h.node, h.cpu_ns});

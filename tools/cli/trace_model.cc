@@ -59,6 +59,7 @@ absl::StatusOr<TraceModel> ReadTrace(std::istream& trace, int64_t step_ns) {
         TraceModel::Message copy = first;
         copy.delivered_ns = -1;
         copy.dropped.clear();
+        copy.dropped_ns = -1;
         copy.duplicate = true;
         index = m.messages.size();
         m.messages.push_back(std::move(copy));
@@ -66,6 +67,9 @@ absl::StatusOr<TraceModel> ReadTrace(std::istream& trace, int64_t step_ns) {
       TraceModel::Message& msg = m.messages[index];
       if (ev == "drop") {
         msg.dropped = str("reason");
+        // A drop on the way out is stamped with the handler's start, the send
+        // with its time inside the handler (after the CPU charged before it).
+        msg.dropped_ns = std::max(t, msg.sent_ns);
       } else {
         msg.delivered_ns = t;
         m.handlers.push_back({.t_ns = t, .node = to, .cpu_ns = step_ns, .kind = TraceModel::Handler::Kind::kDeliver,

@@ -35,6 +35,7 @@ struct TraceModel {
     int64_t bytes = 0;
     int64_t delivered_ns = -1;  // -1: not delivered
     std::string dropped;        // why, when it was dropped
+    int64_t dropped_ns = -1;    // when
     bool duplicate = false;     // a second copy the network made
     int64_t sender_lamport = 0;
   };
