@@ -107,6 +107,28 @@ TEST_F(ViewersTest, SameSeedSameFilesAndTheTraceHashUnchanged) {
   EXPECT_EQ(html_a.str(), html_b.str());
 }
 
+// Both viewers work on every protocol family: a slice per handled event.
+TEST_F(ViewersTest, EveryProtocolWritesBothViews) {
+  for (const char* file : {"heartbeat/crash_nemesis.json", "paxos/single_nemesis.json", "paxos/kv_nemesis.json",
+                           "commit/2pc_nemesis.json", "commit/3pc_crash_nemesis.json", "zab/kv_nemesis.json",
+                           "zab/lock_pause.json"}) {
+    SCOPED_TRACE(file);
+    const RunReport r = Run(file, 3);
+    std::stringstream in = Lines();
+    std::stringstream perfetto;
+    ASSERT_TRUE(WritePerfetto(in, {.num_servers = scenario_.sim.num_servers, .step_ns = scenario_.sim.step_ns},
+                              perfetto).ok());
+    size_t slices = 0;
+    const nlohmann::json doc = nlohmann::json::parse(perfetto.str());
+    for (const nlohmann::json& e : doc["traceEvents"]) slices += e["ph"] == "X" ? 1 : 0;
+    EXPECT_EQ(slices, r.stats.events);
+    in = Lines();
+    std::stringstream html;
+    ASSERT_TRUE(WriteHtmlReport(scenario_, r, in, html).ok());
+    EXPECT_THAT(html.str(), HasSubstr(scenario_.name));
+  }
+}
+
 TEST_F(ViewersTest, TraceModelMatchesTheRunsCounts) {
   const RunReport r = Run("paxos/bugs/lease_without_margin.json", 4);
   std::stringstream in = Lines();
