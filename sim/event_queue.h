@@ -57,6 +57,13 @@ class EventQueue {
     return Entry{front_.back()}.time();
   }
 
+  // The slot of the earliest entry (REQUIRES: !empty()): what the loop
+  // prefetches while it handles the current one.
+  uint32_t top_slot() {
+    Settle();
+    return Entry{front_.back()}.slot();
+  }
+
   EventQueue() { front_.reserve(4 * kSortAtMost); }
 
   void Reserve(size_t n) { pool_.reserve(n / kChunkKeys + kBuckets); }
