@@ -11,20 +11,28 @@ mkdir -p "$artefacts"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# A failure about a rendered page shows what chromium saw: the <body> tag with
+# the page's counters, and the end of chromium's log.
+fail_page() {
+  echo "FAIL: $2" >&2
+  echo "  body: $(grep -o '<body[^>]*>' "$1.dom" | head -n 1)" >&2
+  tail -n 8 "$1.log" | sed 's/^/  chromium: /' >&2
+  exit 1
+}
 
 # Runs chromium on a page: the DOM to $1.dom, its log to $1.log, a screenshot.
 render() {
   local page=$1 shot=$2 hash=${3:-}
   local flags=(--headless --no-sandbox --disable-gpu --no-first-run --disable-extensions
-               --user-data-dir="$work/profile" --enable-logging=stderr --v=0 --virtual-time-budget=10000)
+               --user-data-dir="$work/profile" --enable-logging=stderr --v=0 --virtual-time-budget=60000)
   timeout 120 "$chromium" "${flags[@]}" --dump-dom "file://$page$hash" > "$page.dom" 2> "$page.log" ||
     fail "chromium could not load $page: $(tail -n 5 "$page.log")"
   timeout 120 "$chromium" "${flags[@]}" --window-size=1400,1100 --screenshot="$shot" "file://$page$hash" \
     > /dev/null 2>> "$page.log" || fail "chromium could not take a screenshot of $page"
   [ -s "$shot" ] || fail "no screenshot at $shot"
-  grep -q 'data-ready="1"' "$page.dom" || fail "$page: the page's script did not finish (data-ready)"
-  grep -q 'data-errors="0"' "$page.dom" || fail "$page: the page counted script errors"
-  if grep -E 'Uncaught|CONSOLE.*(Error|error)' "$page.log"; then fail "$page: the page logged an error"; fi
+  grep -q 'data-ready="1"' "$page.dom" || fail_page "$page" "$page: the page's script did not finish (data-ready)"
+  grep -q 'data-errors="0"' "$page.dom" || fail_page "$page" "$page: the page counted script errors"
+  if grep -E 'Uncaught|CONSOLE.*(Error|error)' "$page.log"; then fail_page "$page" "$page: the page logged an error"; fi
   grep -q 'http://\|https://' "$page" && fail "$page: the report refers to the network"
   grep -q '<script src\|<link ' "$page" && fail "$page: the report loads something from outside"
   return 0
