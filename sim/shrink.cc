@@ -1,9 +1,7 @@
 #include "sim/shrink.h"
 
 #include <algorithm>
-#include <map>
 #include <optional>
-#include <set>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
