@@ -87,6 +87,7 @@ struct HistoryEvent {
   int64_t time_ns = -1;  // true time; -1 when unknown
   int32_t node = 0;      // the server that served the operation, if known
   int32_t line = 0;      // where it came from in a history file (0: not from a file)
+  int64_t index = -1;    // the file's own :index for the operation, if it gives one
 };
 
 using History = std::vector<HistoryEvent>;

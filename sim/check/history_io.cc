@@ -90,10 +90,11 @@ absl::StatusOr<bool> EdnEvent(const Edn& m, const std::string& file, HistoryEven
   out.type = *ParseType(StripColon(type->s));
   const Edn* f = m.Get("f");
   if (f == nullptr || (f->kind != Edn::Kind::kKeyword && f->kind != Edn::Kind::kString &&
-                       f->kind != Edn::Kind::kSymbol)) {
+                       f->kind != Edn::Kind::kSymbol && f->kind != Edn::Kind::kNil)) {
     return LineError(file, m.line, "operation has no :f keyword");
   }
-  out.f = StripColon(f->s);
+  // Elle's transaction histories may say `:f nil`: the value says what it does.
+  out.f = f->kind == Edn::Kind::kNil ? "" : StripColon(f->s);
   if (const Edn* v = m.Get("value")) out.value = ToValue(*v);
   if (const Edn* k = m.Get("key")) {
     if (k->kind == Edn::Kind::kInt) {
@@ -105,6 +106,7 @@ absl::StatusOr<bool> EdnEvent(const Edn& m, const std::string& file, HistoryEven
     }
   }
   if (const Edn* t = m.Get("time"); t != nullptr && t->kind == Edn::Kind::kInt) out.time_ns = t->i;
+  if (const Edn* i = m.Get("index"); i != nullptr && i->kind == Edn::Kind::kInt) out.index = i->i;
   return true;
 }
 
@@ -249,7 +251,7 @@ absl::StatusOr<History> ParseDsimJson(std::string_view text, const std::string& 
     }
     ev.time_ns = o->Int("time", -1, -1, INT64_MAX);
     ev.node = static_cast<int32_t>(o->Int("node", 0, 0, INT32_MAX));
-    o->Int("index", 0, 0, INT64_MAX);  // informative only
+    if (o->Has("index")) ev.index = o->Int("index", 0, 0, INT64_MAX);
     o->Finish();
     if (!ectx.ok()) return ectx.status();
     h.push_back(std::move(ev));
