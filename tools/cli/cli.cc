@@ -43,7 +43,19 @@ ABSL_FLAG(std::string, budget, "500",
           "how long to shrink: a number of runs (deterministic) or a wall-clock duration such as \"60s\"");
 ABSL_FLAG(bool, resume, false, "skip the seeds already in --out and append the rest to it");
 ABSL_FLAG(std::string, model, "",
-          "the sequential specification: register, cas-register, multi-register, kv, mutex, zookeeper");
+          "the sequential specification: register, cas-register, multi-register, kv, mutex, zookeeper; "
+          "or a transactional workload for the isolation checker: list-append, rw-register");
+ABSL_FLAG(std::string, consistency_models, "strict-serializable",
+          "isolation checker: the models the history must satisfy, comma-separated (none: only "
+          "--anomalies)");
+ABSL_FLAG(std::string, anomalies, "",
+          "isolation checker: anomalies that must not appear, comma-separated (such as G0,G1)");
+ABSL_FLAG(bool, wfr_keys, false, "rw-register: a transaction's writes follow its reads (orders versions)");
+ABSL_FLAG(bool, sequential_keys, false, "rw-register: each key is sequentially consistent (orders versions)");
+ABSL_FLAG(bool, linearizable_keys, false, "rw-register: each key is linearizable (orders versions)");
+ABSL_FLAG(int64_t, cycle_budget, int64_t{1} << 24,
+          "isolation checker: search steps per strongly connected component before it reports "
+          "cycle-search-timeout");
 ABSL_FLAG(std::string, timeout, "",
           "give up after this long (such as \"10s\") and answer unknown (exit 3)");
 ABSL_FLAG(std::string, memory, "4GiB",
@@ -139,12 +151,20 @@ const std::map<std::string, Command>& Commands() {
         {"context"}}},
       {"check",
        {"dsim check --model=MODEL FILE [--json] [--timeout=DURATION] [--memory=SIZE] [--init=V] [--nil-read=unknown]\n"
-        "           [--failed-cas=observed|dropped]",
+        "           [--failed-cas=observed|dropped]\n"
+        "dsim check --model=list-append|rw-register FILE [--json] [--consistency-models=M,...] [--anomalies=A,...]\n"
+        "           [--wfr-keys] [--sequential-keys] [--linearizable-keys] [--cycle-budget=STEPS]",
         "Checks that a history is linearizable. FILE is Jepsen/Knossos EDN, a Jepsen log\n"
         "(as in Porcupine's etcd data) or a dsim JSON history (dsim run --history); the\n"
         "format is detected. A violation prints a minimal witness. Exit 0 linearizable,\n"
-        "1 not linearizable, 3 unknown within the time budget, 2 bad input.",
-        {"model", "json", "timeout", "memory", "init", "nil_read", "failed_cas"}}},
+        "1 not linearizable, 3 unknown within the time budget, 2 bad input.\n"
+        "With a transactional model, checks isolation instead (Elle's method): the\n"
+        "anomalies found (G0, G1a, G1b, G1c, G-single, G2-item, lost-update, ... with\n"
+        "-process and -realtime variants), each cycle explained step by step, and the\n"
+        "weakest models they rule out. Exit 0 valid for the models, 1 not, 3 unknown\n"
+        "(no dependencies at all, or the cycle search ran out of budget), 2 bad input.",
+        {"model", "json", "timeout", "memory", "init", "nil_read", "failed_cas", "consistency_models",
+         "anomalies", "wfr_keys", "sequential_keys", "linearizable_keys", "cycle_budget"}}},
       {"protocols",
        {"dsim protocols",
         "Lists the registered protocols with their checks, planted bugs, facts and the\n"

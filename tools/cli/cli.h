@@ -44,6 +44,9 @@ int MergeCommand(const std::vector<std::string>& positional, CliIo io);
 int ReplayTableCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
                        CliIo io);
 int CheckCommand(const std::vector<std::string>& positional, CliIo io);
+// The isolation checker, for --model=list-append or rw-register.
+bool IsTransactionalModel(const std::string& model);
+int CheckTransactionsCommand(const std::string& file, CliIo io);
 int ProtocolsCommand(const ProtocolRegistry& registry, CliIo io);
 int SchemaCommand(const std::vector<std::string>& positional, const ProtocolRegistry& registry,
                        CliIo io);

@@ -29,6 +29,7 @@ int CheckCommand(const std::vector<std::string>& positional, CliIo io) {
     io.err << "dsim check: expected one history file (see dsim check --help)\n";
     return kExitBadInput;
   }
+  if (IsTransactionalModel(absl::GetFlag(FLAGS_model))) return CheckTransactionsCommand(positional[0], io);
   ModelOptions options;
   if (!absl::GetFlag(FLAGS_init).empty()) options.init = ParseInit(absl::GetFlag(FLAGS_init));
   const std::string nil_read = absl::GetFlag(FLAGS_nil_read);

@@ -34,5 +34,11 @@ ABSL_DECLARE_FLAG(std::string, memory);
 ABSL_DECLARE_FLAG(std::string, nil_read);
 ABSL_DECLARE_FLAG(std::string, failed_cas);
 ABSL_DECLARE_FLAG(bool, check);
+ABSL_DECLARE_FLAG(std::string, consistency_models);
+ABSL_DECLARE_FLAG(std::string, anomalies);
+ABSL_DECLARE_FLAG(bool, wfr_keys);
+ABSL_DECLARE_FLAG(bool, sequential_keys);
+ABSL_DECLARE_FLAG(bool, linearizable_keys);
+ABSL_DECLARE_FLAG(int64_t, cycle_budget);
 
 #endif  // DSIM_TOOLS_CLI_FLAGS_H_
