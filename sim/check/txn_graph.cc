@@ -28,6 +28,15 @@ struct LocalGraph {
   int32_t n() const { return static_cast<int32_t>(offsets.size()) - 1; }
 };
 
+// Adjacency arrays and the relations an edge must carry to count.
+struct GraphView {
+  int32_t n;
+  const int32_t* offsets;
+  const DepGraph::Edge* edges;
+  uint8_t mask = 0xff;
+};
+GraphView View(const LocalGraph& lg) { return {lg.n(), lg.offsets.data(), lg.edges.data()}; }
+
 LocalGraph Localize(const DepGraph& g, const std::vector<int32_t>& vertices, uint8_t mask,
                     std::vector<int32_t>& local_of) {
   for (size_t i = 0; i < vertices.size(); ++i) local_of[vertices[i]] = static_cast<int32_t>(i);
@@ -44,9 +53,9 @@ LocalGraph Localize(const DepGraph& g, const std::vector<int32_t>& vertices, uin
   return lg;
 }
 
-bool HasSelfLoop(const LocalGraph& lg, int32_t v) {
-  for (int32_t i = lg.offsets[v]; i < lg.offsets[v + 1]; ++i) {
-    if (lg.edges[i].to == v) return true;
+bool HasSelfLoop(const GraphView& g, int32_t v) {
+  for (int32_t i = g.offsets[v]; i < g.offsets[v + 1]; ++i) {
+    if (g.edges[i].to == v && (g.edges[i].rels & g.mask)) return true;
   }
   return false;
 }
@@ -54,8 +63,8 @@ bool HasSelfLoop(const LocalGraph& lg, int32_t v) {
 // Tarjan's algorithm without recursion: the components of `lg` that hold a
 // cycle (more than one vertex, or one with a self-loop; local ids, each
 // sorted).
-std::vector<std::vector<int32_t>> Tarjan(const LocalGraph& lg) {
-  const int32_t n = lg.n();
+std::vector<std::vector<int32_t>> Tarjan(const GraphView& lg) {
+  const int32_t n = lg.n;
   std::vector<int32_t> index(n, -1), low(n, 0);
   std::vector<char> on_stack(n, 0);
   std::vector<int32_t> stack;
@@ -71,6 +80,10 @@ std::vector<std::vector<int32_t>> Tarjan(const LocalGraph& lg) {
     while (!frames.empty()) {
       auto& [v, e] = frames.back();
       if (e < lg.offsets[v + 1]) {
+        if (!(lg.edges[e].rels & lg.mask)) {
+          ++e;
+          continue;
+        }
         const int32_t w = lg.edges[e++].to;
         if (index[w] < 0) {
           index[w] = low[w] = next_index++;
@@ -241,7 +254,7 @@ class ComponentSearch {
   // has one; empty if none (or the budget ran out: see exhausted()).
   std::vector<CycleStep> Find(const CycleSpec& spec) {
     const LocalGraph sub = Project(lg_, Allowed(spec));
-    for (const std::vector<int32_t>& comp : Tarjan(sub)) {
+    for (const std::vector<int32_t>& comp : Tarjan(View(sub))) {
       std::vector<char> member(sub.n(), 0);
       for (int32_t v : comp) member[v] = 1;
       for (int32_t start : comp) {
@@ -364,7 +377,7 @@ void SearchComponent(const DepGraph& g, const std::vector<int32_t>& vertices,
   for (const ExistsSpec& spec : kExistsSpecs) {
     if (impossible.count(spec.model)) continue;
     const LocalGraph sub = spec.extension ? Extension(lg, spec.base) : Project(lg, spec.base);
-    std::vector<std::vector<int32_t>> comps = Tarjan(sub);
+    std::vector<std::vector<int32_t>> comps = Tarjan(View(sub));
     if (comps.empty()) continue;
     auto smallest = std::min_element(comps.begin(), comps.end(),
                                      [](const auto& a, const auto& b) { return a.size() < b.size(); });
@@ -437,24 +450,36 @@ void DepGraph::Add(int32_t from, int32_t to, uint8_t rels) {
   pending_.push_back({from, to, rels});
 }
 
+// Edges bucketed by their source (a counting sort), each bucket sorted by
+// target and parallel edges merged, in place.
 void DepGraph::Finish() {
   DSIM_ASSERT(!finished_);
   finished_ = true;
-  std::sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) {
-    return a.from != b.from ? a.from < b.from : a.to < b.to;
-  });
-  offsets_.assign(n_ + 1, 0);
-  for (size_t i = 0; i < pending_.size(); ++i) {
-    const Pending& p = pending_[i];
-    if (!edges_.empty() && i > 0 && pending_[i - 1].from == p.from && pending_[i - 1].to == p.to) {
-      edges_.back().rels |= p.rels;
-      continue;
-    }
-    edges_.push_back({p.to, p.rels});
-    ++offsets_[p.from + 1];
+  std::vector<int32_t> start(n_ + 1, 0);
+  for (const Pending& p : pending_) ++start[p.from + 1];
+  for (int32_t v = 0; v < n_; ++v) start[v + 1] += start[v];
+  edges_.resize(pending_.size());
+  {
+    std::vector<int32_t> fill(start.begin(), start.end() - 1);
+    for (const Pending& p : pending_) edges_[fill[p.from]++] = {p.to, p.rels};
   }
-  for (int32_t v = 0; v < n_; ++v) offsets_[v + 1] += offsets_[v];
   pending_ = {};
+  offsets_.assign(n_ + 1, 0);
+  size_t out = 0;
+  for (int32_t v = 0; v < n_; ++v) {
+    auto first = edges_.begin() + start[v], last = edges_.begin() + start[v + 1];
+    std::sort(first, last, [](const Edge& a, const Edge& b) { return a.to < b.to; });
+    const size_t bucket_out = out;
+    for (auto e = first; e != last; ++e) {
+      if (out > bucket_out && edges_[out - 1].to == e->to) {
+        edges_[out - 1].rels |= e->rels;
+      } else {
+        edges_[out++] = *e;
+      }
+    }
+    offsets_[v + 1] = static_cast<int32_t>(out);
+  }
+  edges_.resize(out);
 }
 
 uint8_t DepGraph::Between(int32_t a, int32_t b) const {
@@ -464,10 +489,7 @@ uint8_t DepGraph::Between(int32_t a, int32_t b) const {
 }
 
 std::vector<std::vector<int32_t>> NontrivialSccs(const DepGraph& g, uint8_t mask) {
-  std::vector<int32_t> all(g.size());
-  for (int32_t v = 0; v < g.size(); ++v) all[v] = v;
-  std::vector<int32_t> local_of(g.size(), -1);
-  return Tarjan(Localize(g, all, mask, local_of));
+  return Tarjan({g.size(), g.offsets(), g.edges(), mask});
 }
 
 std::vector<CycleCase> FindCycles(const DepGraph& g, const CycleSearchOptions& options) {

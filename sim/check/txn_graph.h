@@ -44,6 +44,8 @@ class DepGraph {
   explicit DepGraph(int32_t vertices) : n_(vertices) {}
   // REQUIRES: not Finish()ed; from != to.
   void Add(int32_t from, int32_t to, uint8_t rels);
+  // Room for `more` edges beyond those added so far.
+  void Reserve(size_t more) { pending_.reserve(pending_.size() + more); }
   // Merges parallel edges (their relations united) into adjacency lists.
   void Finish();
   int32_t size() const { return n_; }
@@ -53,6 +55,9 @@ class DepGraph {
   }
   // The relations from a to b, 0 if none.
   uint8_t Between(int32_t a, int32_t b) const;
+  // The adjacency lists: vertex v's edges are edges()[offsets()[v], offsets()[v + 1]).
+  const int32_t* offsets() const { return offsets_.data(); }
+  const Edge* edges() const { return edges_.data(); }
 
  private:
   struct Pending {

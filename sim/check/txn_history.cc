@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 #include "sim/assert.h"
+#include "sim/check/txn_assemble.h"
 
 namespace dsim {
 namespace {
@@ -65,6 +66,7 @@ class Builder {
     }
     if (parts[1].is_list()) return Error(ev, absl::StrFormat("micro-operation %s: a key is not a list", m.ToString()));
     mop.key = Intern(key_ids_, out_.key_names, parts[1].ToString());
+    if (mop.key >= static_cast<int32_t>(version_ids_.size())) version_ids_.resize(mop.key + 1);
     const Value nil;
     const Value& v = parts.size() == 3 ? parts[2] : nil;
     if (mop.f == Mop::F::kRead && list_append) {
@@ -72,23 +74,47 @@ class Builder {
       if (!v.is_list()) return Error(ev, absl::StrFormat("micro-operation %s: a list-append read returns a list", m.ToString()));
       mop.list_begin = static_cast<int32_t>(out_.elements.size());
       mop.list_size = static_cast<int32_t>(v.as_list().size());
-      for (const Value& e : v.as_list()) out_.elements.push_back(InternValue(e));
+      for (const Value& e : v.as_list()) out_.elements.push_back(InternVersion(mop.key, e));
       return mop;
     }
     if (v.is_list()) return Error(ev, absl::StrFormat("micro-operation %s: the value is not a list", m.ToString()));
-    if (mop.f != Mop::F::kRead && v.is_nil() && ev.type != OpType::kInvoke) {
+    // An invocation's value can become its transaction's (it may never
+    // complete), so a write of nil is refused there too.
+    if (mop.f != Mop::F::kRead && v.is_nil()) {
       return Error(ev, absl::StrFormat("micro-operation %s writes nil", m.ToString()));
     }
-    mop.value = v.is_nil() ? Mop::kNil : InternValue(v);
+    mop.value = v.is_nil() ? Mop::kNil : InternVersion(mop.key, v);
     return mop;
   }
 
-  int32_t InternValue(const Value& v) { return Intern(value_ids_, out_.value_names, v.ToString()); }
+  // The version id of `v` as a value of `key`.
+  int32_t InternVersion(int32_t key, const Value& v) {
+    const int32_t id = Intern(version_ids_[key], out_.value_names, v.ToString());
+    if (id == static_cast<int32_t>(out_.version_key.size())) out_.version_key.push_back(key);
+    return id;
+  }
 
   const std::string& file_;
   TxnHistory out_;
   absl::flat_hash_map<std::string, int32_t> key_ids_;
-  absl::flat_hash_map<std::string, int32_t> value_ids_;
+  std::vector<absl::flat_hash_map<std::string, int32_t>> version_ids_;  // per key: value text -> version
+};
+
+// The parsed history's events, for AssembleTxns.
+class HistoryEvents {
+ public:
+  HistoryEvents(const History& h, TxnWorkload workload, const std::string& file) : h_(h), b_(workload, file) {}
+  TxnHistory& out() { return b_.out(); }
+  OpType type(size_t i) const { return h_[i].type; }
+  int32_t process(size_t i) const { return h_[i].process; }
+  int64_t index(size_t i) const { return h_[i].index; }
+  int32_t line(size_t i) const { return h_[i].line; }
+  bool has_value(size_t i) const { return !h_[i].value.is_nil(); }
+  absl::Status AddMops(size_t i, Txn& t) { return b_.AddMops(h_[i], t); }
+
+ private:
+  const History& h_;
+  Builder b_;
 };
 
 }  // namespace
@@ -126,73 +152,24 @@ std::string TxnHistory::TxnText(const Txn& t) const {
 
 absl::StatusOr<TxnHistory> ToTxnHistory(const History& h, TxnWorkload workload,
                                         const std::string& file) {
-  Builder b(workload, file);
-  TxnHistory& out = b.out();
-  // Invocations waiting for their completion, per process, oldest first.
-  std::map<int32_t, std::deque<int32_t>> pending;
-  std::vector<int32_t> invoke_event;  // txn -> event position of its invocation
-  for (size_t pos = 0; pos < h.size(); ++pos) {
-    const HistoryEvent& ev = h[pos];
-    if (ev.type == OpType::kInvoke) {
-      pending[ev.process].push_back(static_cast<int32_t>(pos));
-      continue;
-    }
-    Txn t;
-    t.index = ev.index >= 0 ? ev.index : static_cast<int64_t>(pos);
-    t.process = ev.process;
-    t.type = ev.type;
-    t.complete_pos = t.invoke_pos = static_cast<int32_t>(pos);
-    t.line = ev.line;
-    std::deque<int32_t>& waiting = pending[ev.process];
-    if (!waiting.empty()) {
-      t.invoke_pos = waiting.front();
-      t.has_invoke = true;
-      waiting.pop_front();
-    }
-    // An info without a value says nothing new: take the invocation's.
-    const HistoryEvent& source = ev.value.is_nil() && t.has_invoke ? h[t.invoke_pos] : ev;
-    if (absl::Status s = b.AddMops(source, t); !s.ok()) return s;
-    out.txns.push_back(t);
-  }
-  // Invocations that never completed may have happened: info transactions.
-  std::vector<Txn> unfinished;
-  for (const auto& [process, waiting] : pending) {
-    for (int32_t pos : waiting) {
-      const HistoryEvent& ev = h[pos];
-      Txn t;
-      t.index = ev.index >= 0 ? ev.index : pos;
-      t.process = process;
-      t.type = OpType::kInfo;
-      t.invoke_pos = pos;
-      t.complete_pos = static_cast<int32_t>(h.size());
-      t.line = ev.line;
-      t.has_invoke = true;
-      if (absl::Status s = b.AddMops(ev, t); !s.ok()) return s;
-      unfinished.push_back(t);
-    }
-  }
-  std::sort(unfinished.begin(), unfinished.end(),
-            [](const Txn& a, const Txn& b) { return a.invoke_pos < b.invoke_pos; });
-  out.txns.insert(out.txns.end(), unfinished.begin(), unfinished.end());
-  for (const Txn& t : out.txns) DSIM_ASSERT(t.first_mop + t.num_mops <= static_cast<int32_t>(out.mops.size()));
-  return std::move(out);
+  HistoryEvents events(h, workload, file);
+  return AssembleTxns(events, h.size());
 }
 
 absl::Status CheckUniqueWrites(const TxnHistory& h, const std::string& file) {
-  absl::flat_hash_map<uint64_t, int32_t> writer;
+  std::vector<int32_t> writer(h.versions(), -1);
   for (int32_t i = 0; i < static_cast<int32_t>(h.txns.size()); ++i) {
     const Txn& t = h.txns[i];
     for (const Mop* m = h.begin(t); m != h.end(t); ++m) {
       if (m->f == Mop::F::kRead) continue;
-      const uint64_t slot = (static_cast<uint64_t>(static_cast<uint32_t>(m->key)) << 32) |
-                            static_cast<uint32_t>(m->value);
-      auto [it, fresh] = writer.try_emplace(slot, i);
-      if (!fresh && it->second != i) {
+      int32_t& w = writer[m->value];
+      if (w >= 0 && w != i) {
         return absl::InvalidArgumentError(absl::StrFormat(
             "%s:%d: %s is written to %s again (first at line %d): the isolation checker needs every "
             "value written to a key once",
-            file, t.line, h.value_names[m->value], h.key_names[m->key], h.txns[it->second].line));
+            file, t.line, h.value_names[m->value], h.key_names[m->key], h.txns[w].line));
       }
+      w = i;
     }
   }
   return absl::OkStatus();

@@ -4,6 +4,9 @@
 // random histories: a serial execution is never flagged, and every cycle
 // reported is made of real edges and has the shape it is named by.
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +18,8 @@
 #include "sim/check/isolation.h"
 #include "sim/check/isolation_models.h"
 #include "sim/rng.h"
+#include "tools/bench/corpus.h"
+#include "tools/bench/txn_histories.h"
 
 namespace dsim {
 namespace {
@@ -252,6 +257,9 @@ TEST(TxnHistory, BadInputIsAnErrorWithALine) {
               HasSubstr("the list-append workload has :r and :append"));
   EXPECT_THAT(error("{:type :ok, :process 0, :f :txn, :value [[:append :x 1]]}\n", TxnWorkload::kRwRegister),
               HasSubstr("rw-register workload has :r and :w"));
+  // An invocation that never completes is a transaction: its writes must say what they write.
+  EXPECT_THAT(error("{:type :invoke, :process 0, :f :txn, :value [[:append :x]]}\n", la),
+              HasSubstr("h.edn:1: micro-operation [:append :x] writes nil"));
   EXPECT_THAT(error("\n{:type :ok, :process 0, :f :txn, :value [[:r :x 3]]}\n", la),
               HasSubstr("h.edn:2: micro-operation [:r :x 3]: a list-append read returns a list"));
 }
@@ -391,6 +399,59 @@ TEST(Isolation, ReportedCyclesAreRealAndRightlyNamed) {
     }
   }
   EXPECT_GT(invalid, 50);  // the generator does produce anomalies
+}
+
+// The fast EDN reader gives exactly the general readers' history, or
+// leaves the file to them: on every Elle corpus file and a generated one.
+TEST(TxnHistory, FastReaderAgreesWithTheGeneralOne) {
+  int fast = 0, files = 0;
+  std::vector<std::string> paths, slow;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(CorpusDir() + "/elle")) {
+    if (e.path().extension() == ".edn") paths.push_back(e.path().string());
+  }
+  std::sort(paths.begin(), paths.end());
+  const std::string generated = ::testing::TempDir() + "/generated.edn";
+  std::ofstream(generated) << ToEdn(GenerateListAppend({.txns = 3000, .stale_reads = 5}));
+  paths.push_back(generated);
+  for (const std::string& path : paths) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    for (TxnWorkload w : {TxnWorkload::kListAppend, TxnWorkload::kRwRegister}) {
+      ++files;
+      std::optional<TxnHistory> quick = ParseTxnEdnFast(text.str(), w);
+      const std::string name = std::filesystem::path(path).filename().string();
+      const bool own = (w == TxnWorkload::kListAppend) == (name.find("rw-register") == std::string::npos);
+      const bool other_workload = name.find("closed-predicate") != std::string::npos ||
+                                  name.find("core_") != std::string::npos;
+      if (!quick && own && !other_workload) slow.push_back(name);
+      if (!quick) continue;
+      ++fast;
+      absl::StatusOr<ParsedHistory> p = ParseHistory(text.str(), path);
+      ASSERT_TRUE(p.ok()) << path;
+      absl::StatusOr<TxnHistory> general = ToTxnHistory(p->events, w, path);
+      ASSERT_TRUE(general.ok()) << path << ": " << general.status();
+      EXPECT_TRUE(*quick == *general) << path;
+    }
+  }
+  // Each file is one workload's; every list-append and rw-register file
+  // takes the fast path in its own workload but one with comments, and one
+  // the general reader refuses too (its operations have no :process).
+  EXPECT_GT(fast, 0);
+  EXPECT_THAT(slow, UnorderedElementsAre("si-without-g-single.edn", "paper-example.edn"));
+}
+
+// The generator's history and the same history read back from its EDN are
+// one history: the benchmark measures what a file would give.
+TEST(TxnHistory, GeneratedHistoryRoundTrips) {
+  const TxnHistory h = GenerateListAppend({.txns = 2000, .stale_reads = 10});
+  std::optional<TxnHistory> back = ParseTxnEdnFast(ToEdn(h), TxnWorkload::kListAppend);
+  ASSERT_TRUE(back.has_value());
+  const IsolationResult a = CheckIsolation(h, IsolationOptions{});
+  const IsolationResult b = CheckIsolation(*back, IsolationOptions{});
+  EXPECT_EQ(a.anomaly_types, b.anomaly_types);
+  EXPECT_EQ(a.valid, Validity::kInvalid);
+  EXPECT_EQ(back->txns.size(), h.txns.size());
 }
 
 TEST(Isolation, SameHistorySameResult) {

@@ -42,13 +42,8 @@ int CheckTransactionsCommand(const std::string& file, CliIo io) {
   }
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
-  absl::StatusOr<ParsedHistory> parsed = LoadHistoryFile(file);
-  if (!parsed.ok()) {
-    io.err << parsed.status().message() << "\n";
-    return kExitBadInput;
-  }
-  absl::StatusOr<TxnHistory> txns = ToTxnHistory(
-      parsed->events, model == "list-append" ? TxnWorkload::kListAppend : TxnWorkload::kRwRegister, file);
+  absl::StatusOr<TxnHistory> txns =
+      LoadTxnHistoryFile(file, model == "list-append" ? TxnWorkload::kListAppend : TxnWorkload::kRwRegister);
   if (!txns.ok()) {
     io.err << txns.status().message() << "\n";
     return kExitBadInput;
@@ -65,7 +60,6 @@ int CheckTransactionsCommand(const std::string& file, CliIo io) {
   if (absl::GetFlag(FLAGS_json)) {
     nlohmann::ordered_json j;
     j["file"] = file;
-    j["format"] = HistoryFormatName(parsed->format);
     j["model"] = model;
     j["consistency_models"] = options.consistency_models;
     j["anomalies_checked"] = options.anomalies;
