@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 #include "sim/assert.h"
+#include "sim/one_line.h"
 #include "sim/check/txn_assemble.h"
 
 namespace dsim {
@@ -32,8 +33,9 @@ class Builder {
   TxnHistory& out() { return out_; }
 
  private:
+  // One line, even when it quotes a value with a newline in it.
   absl::Status Error(const HistoryEvent& ev, const std::string& what) const {
-    return absl::InvalidArgumentError(absl::StrFormat("%s:%d: %s", file_, ev.line, what));
+    return absl::InvalidArgumentError(OneLine(absl::StrFormat("%s:%d: %s", file_, ev.line, what)));
   }
 
   static int32_t Intern(absl::flat_hash_map<std::string, int32_t>& ids,
@@ -164,10 +166,10 @@ absl::Status CheckUniqueWrites(const TxnHistory& h, const std::string& file) {
       if (m->f == Mop::F::kRead) continue;
       int32_t& w = writer[m->value];
       if (w >= 0 && w != i) {
-        return absl::InvalidArgumentError(absl::StrFormat(
+        return absl::InvalidArgumentError(OneLine(absl::StrFormat(
             "%s:%d: %s is written to %s again (first at line %d): the isolation checker needs every "
             "value written to a key once",
-            file, t.line, h.value_names[m->value], h.key_names[m->key], h.txns[w].line));
+            file, t.line, h.value_names[m->value], h.key_names[m->key], h.txns[w].line)));
       }
       w = i;
     }
