@@ -568,6 +568,15 @@ TEST_F(CliTest, CheckIsolation) {
   EXPECT_EQ(Run({"check", "--model=list-append", alone}), 3);
   EXPECT_THAT(out_.str(), HasSubstr("empty-transaction-graph"));
 
+  // dsim's own JSON history format, read by the general reader.
+  const std::string json = Write("skew.json",
+                                 "[{\"process\": 0, \"type\": \"ok\", \"f\": \"txn\", "
+                                 "\"value\": [[\":r\", \":x\", []], [\":append\", \":y\", 1]]},\n"
+                                 " {\"process\": 1, \"type\": \"ok\", \"f\": \"txn\", "
+                                 "\"value\": [[\":r\", \":y\", []], [\":append\", \":x\", 1]]}]\n");
+  EXPECT_EQ(Run({"check", "--model=list-append", json, "--consistency-models=serializable"}), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("G2-item (1 found)"));
+
   const std::string rw = Write("rw.edn", "{:type :ok, :process 0, :f :txn, :value [[:w :x 1]]}\n"
                                          "{:type :ok, :process 1, :f :txn, :value [[:r :x 1]]}\n");
   EXPECT_EQ(Run({"check", "--model=rw-register", rw, "--linearizable-keys"}), 0);
