@@ -217,7 +217,9 @@ std::string IsolationResult::ToText() const {
     if (findings.size() > 3) out += absl::StrFormat("  ... and %d more\n", findings.size() - 3);
   }
   if (!not_models.empty()) out += "not " + absl::StrJoin(not_models, ", ") + "\n";
+  // On the ladder read-uncommitted ... strict-serializable.
   if (!strongest_satisfied.empty()) out += "consistent with " + strongest_satisfied + "\n";
+  if (!weakest_violated.empty()) out += "violates " + weakest_violated + " (the weakest on the ladder it violates)\n";
   return out;
 }
 

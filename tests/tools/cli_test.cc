@@ -551,6 +551,7 @@ TEST_F(CliTest, CheckIsolation) {
   EXPECT_THAT(out_.str(), HasSubstr("skew.edn: invalid (list-append, 2 transactions"));
   EXPECT_THAT(out_.str(), HasSubstr("G2-item (1 found)"));
   EXPECT_THAT(out_.str(), HasSubstr("not repeatable-read"));
+  EXPECT_THAT(out_.str(), HasSubstr("consistent with snapshot-isolation\nviolates repeatable-read"));
   EXPECT_EQ(Run({"check", "--model=list-append", skew, "--consistency-models=snapshot-isolation"}), 0);
   EXPECT_EQ(Run({"check", "--model=list-append", skew, "--consistency-models=", "--anomalies=:G0,G1"}), 0);
   EXPECT_EQ(Run({"check", "--model=list-append", skew, "--json", "--consistency-models=serializable"}), 1);
