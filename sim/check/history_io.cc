@@ -287,34 +287,41 @@ const char* HistoryFormatName(HistoryFormat f) {
   return "?";
 }
 
-absl::StatusOr<ParsedHistory> ParseHistory(std::string_view text, const std::string& file) {
-  ParsedHistory out;
+std::optional<HistoryFormat> DetectHistoryFormat(std::string_view text) {
   const size_t first = SkipBlank(text, 0);
-  if (first >= text.size()) return out;  // an empty history
-  absl::StatusOr<History> h;
+  if (first >= text.size()) return std::nullopt;
   const size_t eol = text.find('\n', first);
   const std::string_view first_line = text.substr(first, eol == std::string_view::npos ? text.npos : eol - first);
   if (first_line.find("jepsen.util - ") != std::string_view::npos ||
       absl::StartsWith(AV(first_line), "INFO ")) {
-    out.format = HistoryFormat::kJepsenLog;
-    h = ParseJepsenLog(text, file);
-  } else if (text[first] == '[' || text[first] == '(' || text[first] == '{') {
-    // "[{\"" is dsim JSON; "[{:", "({:" and "{:" are EDN.
-    size_t p = SkipBlank(text, first + (text[first] == '{' ? 0 : 1));
-    bool json = false;
-    if (text[first] == '[' && p < text.size() && text[p] == ']') json = true;
-    if (p < text.size() && text[p] == '{') {
-      const size_t q = SkipBlank(text, p + 1);
-      json = q < text.size() && (text[q] == '"' || text[q] == '}');
-    }
-    out.format = json ? HistoryFormat::kDsimJson : HistoryFormat::kEdn;
-    h = json ? ParseDsimJson(text, file) : ParseEdn(text, file);
-  } else {
+    return HistoryFormat::kJepsenLog;
+  }
+  if (text[first] != '[' && text[first] != '(' && text[first] != '{') return std::nullopt;
+  // "[{\"" is dsim JSON; "[{:", "({:" and "{:" are EDN.
+  size_t p = SkipBlank(text, first + (text[first] == '{' ? 0 : 1));
+  bool json = false;
+  if (text[first] == '[' && p < text.size() && text[p] == ']') json = true;
+  if (p < text.size() && text[p] == '{') {
+    const size_t q = SkipBlank(text, p + 1);
+    json = q < text.size() && (text[q] == '"' || text[q] == '}');
+  }
+  return json ? HistoryFormat::kDsimJson : HistoryFormat::kEdn;
+}
+
+absl::StatusOr<ParsedHistory> ParseHistory(std::string_view text, const std::string& file) {
+  ParsedHistory out;
+  if (SkipBlank(text, 0) >= text.size()) return out;  // an empty history
+  const std::optional<HistoryFormat> format = DetectHistoryFormat(text);
+  if (!format) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s:1: unrecognised history format (expected Jepsen EDN, a Jepsen log, or a dsim "
         "JSON history)",
         file));
   }
+  out.format = *format;
+  absl::StatusOr<History> h = *format == HistoryFormat::kJepsenLog ? ParseJepsenLog(text, file)
+                              : *format == HistoryFormat::kDsimJson ? ParseDsimJson(text, file)
+                                                                     : ParseEdn(text, file);
   if (!h.ok()) return absl::InvalidArgumentError(OneLine(std::string(h.status().message())));
   out.events = std::move(*h);
   return out;

@@ -15,6 +15,7 @@
 #ifndef DSIM_SIM_CHECK_HISTORY_IO_H_
 #define DSIM_SIM_CHECK_HISTORY_IO_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,8 @@ struct ParsedHistory {
 };
 
 absl::StatusOr<ParsedHistory> ParseHistory(std::string_view text, const std::string& file);
+// The format ParseHistory reads `text` as: nullopt when it is empty or none.
+std::optional<HistoryFormat> DetectHistoryFormat(std::string_view text);
 absl::StatusOr<ParsedHistory> LoadHistoryFile(const std::string& path);
 
 }  // namespace dsim

@@ -109,19 +109,29 @@ class Scanner {
   bool SkipValue() {
     Skip();
     closers_.clear();
+    forms_.clear();
     do {
+      Skip();
       if (p_ >= s_.size() || closers_.size() > 64) return false;
       const char c = s_[p_];
       if (c == '[' || c == '{' || c == '(') {
         closers_.push_back(c == '[' ? ']' : c == '{' ? '}' : ')');
+        forms_.push_back(0);
         ++p_;
+        continue;  // the collection counts as a form when it closes
       } else if (c == ']' || c == '}' || c == ')') {
-        if (closers_.empty() || closers_.back() != c) return false;
+        const char want = closers_.empty() ? '\0' : closers_.back() == 's' ? '}' : closers_.back();
+        if (c != want) return false;
+        // A map holds keys and values: an even number of forms.
+        if (closers_.back() == '}' && forms_.back() % 2 != 0) return false;
         closers_.pop_back();
+        forms_.pop_back();
         ++p_;
       } else if (c == '#' && p_ + 1 < s_.size() && s_[p_ + 1] == '{') {
-        closers_.push_back('}');  // a set
+        closers_.push_back('s');  // a set
+        forms_.push_back(0);
         p_ += 2;
+        continue;
       } else if (c == '#' || c == '\\' || c == ';') {
         return false;
       } else {
@@ -150,8 +160,9 @@ class Scanner {
           if (numeric && !GeneralNumber(tok)) return false;
         }
       }
-      Skip();
+      if (!forms_.empty()) ++forms_.back();  // a whole form inside the innermost collection
     } while (!closers_.empty());
+    Skip();
     return true;
   }
 
@@ -172,7 +183,8 @@ class Scanner {
   std::string_view s_;
   size_t p_ = 0;
   int line_ = 1;
-  std::string closers_;  // SkipValue's open brackets, innermost last
+  std::string closers_;  // SkipValue's open brackets, innermost last ('s': a set)
+  std::vector<int> forms_;  // and the forms each holds so far
 };
 
 struct Event {
@@ -390,6 +402,8 @@ class FastEvents {
 }  // namespace
 
 std::optional<TxnHistory> ParseTxnEdnFast(std::string_view text, TxnWorkload workload) {
+  // Only what the general reader would read as EDN.
+  if (DetectHistoryFormat(text) != HistoryFormat::kEdn) return std::nullopt;
   FastEvents events(text, workload);
   if (!events.Scan()) return std::nullopt;
   absl::StatusOr<TxnHistory> h = AssembleTxns(events, events.size());
