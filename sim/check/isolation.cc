@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "sim/assert.h"
@@ -12,10 +14,6 @@
 
 namespace dsim {
 namespace {
-
-bool HasSuffix(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 bool IsUnknownType(const std::string& t) { return t == "empty-transaction-graph" || t == "cycle-search-timeout"; }
 
@@ -135,8 +133,8 @@ IsolationResult CheckIsolation(const TxnHistory& h, const IsolationOptions& opti
   IsolationResult r;
   r.transactions = static_cast<int64_t>(h.txns.size());
   for (const std::string& a : prohibited) {
-    r.realtime_edges |= IsCycleType(a) && HasSuffix(a, "-realtime");
-    r.process_edges |= IsCycleType(a) && HasSuffix(a, "-process");
+    r.realtime_edges |= IsCycleType(a) && absl::EndsWith(a, "-realtime");
+    r.process_edges |= IsCycleType(a) && absl::EndsWith(a, "-process");
   }
   r.process_edges &= !r.realtime_edges;  // real time already orders each process
 
@@ -181,7 +179,7 @@ IsolationResult CheckIsolation(const TxnHistory& h, const IsolationOptions& opti
   bool bad = false;
   for (auto& [type, findings] : all) {
     if (!prohibited.count(type) && !IsUnknownType(type)) continue;
-    if (IsCycleExistsType(type) && explained.count(type.substr(0, type.size() - 13))) continue;
+    if (IsCycleExistsType(type) && explained.count(std::string(absl::StripSuffix(type, "-cycle-exists")))) continue;
     bad |= prohibited.count(type) > 0;
     r.anomaly_types.push_back(type);
     r.anomalies[type] = findings;
